@@ -1,0 +1,173 @@
+/**
+ * One OpenAPI schema, two outputs: a TypeScript type (what the compiler checks) and a compact runtime schema
+ * literal (what the client validates responses against). Both come from the same walk so they cannot disagree.
+ */
+import type { SchemaObject } from "./model.js";
+import { refName } from "./model.js";
+import { propertyKey } from "./names.js";
+
+export interface TypeContext {
+  /** "request" types accept uploads where the spec says binary; "response" types never see binary. */
+  direction: "request" | "response";
+  /** Component names this type refers to (filled in while emitting). */
+  refs: Set<string>;
+  /** How a component name is written in the output (e.g. a namespace prefix). */
+  refType: (name: string) => string;
+  /** In a multipart body a binary field takes one upload, a list, or a { filename: content } record. */
+  multipart?: boolean;
+  /** Core types (Uploadable, Uploads) the type uses, filled in while emitting. */
+  core?: Set<string>;
+}
+
+const INDENT = "  ";
+
+/** A TS type for a schema. `depth` is the indentation of the line the type starts on. */
+export function tsType(schema: SchemaObject, ctx: TypeContext, depth = 0): string {
+  const base = baseType(schema, ctx, depth);
+  return schema?.nullable === true && base !== "unknown" ? `${wrapUnion(base)} | null` : base;
+}
+
+function baseType(schema: SchemaObject, ctx: TypeContext, depth: number): string {
+  if (!schema || typeof schema !== "object") return "unknown";
+  const ref = refName(schema);
+  if (ref) {
+    ctx.refs.add(ref);
+    return ctx.refType(ref);
+  }
+  if (Array.isArray(schema.allOf) && schema.allOf.length > 0) {
+    const parts = schema.allOf.map((s: SchemaObject) => wrapUnion(tsType(s, ctx, depth)));
+    const own = objectType(schema, ctx, depth);
+    return [...parts, ...(own === "Record<string, unknown>" ? [] : [own])].join(" & ");
+  }
+  const union = schema.oneOf ?? schema.anyOf;
+  if (Array.isArray(union) && union.length > 0) {
+    return [...new Set(union.map((s: SchemaObject) => tsType(s, ctx, depth)))].join(" | ");
+  }
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) {
+    return schema.enum.map((v: unknown) => JSON.stringify(v)).join(" | ");
+  }
+  switch (schema.type) {
+    case "string":
+      if (schema.format !== "binary") return "string";
+      if (ctx.direction === "response") return "Uint8Array";
+      return useCore(ctx, ctx.multipart ? "Uploads" : "Uploadable");
+    case "integer":
+    case "number":
+      return "number";
+    case "boolean":
+      return "boolean";
+    case "array":
+      if (ctx.multipart && schema.items?.format === "binary") return useCore(ctx, "Uploads");
+      return `${wrapUnion(tsType(schema.items, ctx, depth))}[]`;
+    case "object":
+      return objectType(schema, ctx, depth);
+    default:
+      return schema.properties ? objectType(schema, ctx, depth) : "unknown";
+  }
+}
+
+function useCore(ctx: TypeContext, name: string): string {
+  ctx.core?.add(name);
+  return name;
+}
+
+function objectType(schema: SchemaObject, ctx: TypeContext, depth: number): string {
+  const props = Object.entries<SchemaObject>(schema.properties ?? {});
+  const extra = schema.additionalProperties;
+  if (props.length === 0) {
+    if (extra && typeof extra === "object") return `Record<string, ${tsType(extra, ctx, depth)}>`;
+    return "Record<string, unknown>";
+  }
+  const required = new Set<string>(schema.required ?? []);
+  const pad = INDENT.repeat(depth + 1);
+  const lines = props.map(([key, prop]) => {
+    const doc = docComment(prop?.description, pad);
+    const optional = required.has(key) ? "" : "?";
+    return `${doc}${pad}${propertyKey(key)}${optional}: ${tsType(prop, ctx, depth + 1)};`;
+  });
+  if (extra) lines.push(`${pad}[key: string]: unknown;`);
+  return `{\n${lines.join("\n")}\n${INDENT.repeat(depth)}}`;
+}
+
+function wrapUnion(type: string): string {
+  return /^[^{]*\|/.test(type) || type.includes(" & ") ? `(${type})` : type;
+}
+
+/** A JSDoc block (or nothing) for a description, safe to embed. */
+export function docComment(text: string | undefined, pad: string, tags: string[] = []): string {
+  const lines = [...cleanDoc(text), ...(tags.length > 0 && text ? [""] : []), ...tags];
+  if (lines.length === 0) return "";
+  if (lines.length === 1) return `${pad}/** ${lines[0]} */\n`;
+  return `${pad}/**\n${lines.map((l) => (l ? `${pad} * ${l}` : `${pad} *`)).join("\n")}\n${pad} */\n`;
+}
+
+export function cleanDoc(text: string | undefined): string[] {
+  if (!text) return [];
+  const lines = String(text)
+    .replace(/\*\//g, "*\\/")
+    .replace(/\r/g, "")
+    .split("\n")
+    .map((l) => l.trimEnd());
+  while (lines.length && !lines[0].trim()) lines.shift();
+  while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
+  // Collapse runs of blank lines that the spec's folded YAML leaves behind.
+  return lines.filter((l, i) => l.trim() !== "" || (i > 0 && lines[i - 1].trim() !== ""));
+}
+
+/**
+ * The runtime schema: the validation-relevant keywords only (no descriptions or examples), with each $ref
+ * written as a reference to the component's constant so that shared schemas are shared objects at run time.
+ */
+export function runtimeSchema(schema: SchemaObject, refExpr: (name: string) => string, refs?: Set<string>): string {
+  if (!schema || typeof schema !== "object") return "{}";
+  const ref = refName(schema);
+  if (ref) {
+    refs?.add(ref);
+    const target = refExpr(ref);
+    return schema.nullable === true ? `{ nullable: true, allOf: [${target}] }` : target;
+  }
+  const out: string[] = [];
+  const add = (key: string, value: string) => out.push(`${key}: ${value}`);
+  const type = effectiveType(schema);
+  if (type) add("type", JSON.stringify(type));
+  if (schema.nullable === true) add("nullable", "true");
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) add("enum", JSON.stringify(schema.enum));
+  if (type === "array") add("items", runtimeSchema(schema.items, refExpr, refs));
+  if (schema.properties && typeof schema.properties === "object") {
+    const props = Object.entries<SchemaObject>(schema.properties).map(
+      ([key, value]) => `${JSON.stringify(key)}: ${runtimeSchema(value, refExpr, refs)}`,
+    );
+    add("properties", `{ ${props.join(", ")} }`);
+    const required = (schema.required ?? []).filter((r: string) => r in schema.properties);
+    if (required.length > 0) add("required", JSON.stringify(required));
+  }
+  if (schema.additionalProperties && typeof schema.additionalProperties === "object") {
+    add("additionalProperties", runtimeSchema(schema.additionalProperties, refExpr, refs));
+  }
+  for (const key of ["allOf", "oneOf", "anyOf"]) {
+    if (Array.isArray(schema[key]) && schema[key].length > 0) {
+      add(key, `[${schema[key].map((s: SchemaObject) => runtimeSchema(s, refExpr, refs)).join(", ")}]`);
+    }
+  }
+  return out.length > 0 ? `{ ${out.join(", ")} }` : "{}";
+}
+
+function effectiveType(schema: SchemaObject): string | undefined {
+  if (typeof schema.type === "string") {
+    // A string with format binary in a JSON document is a contradiction; validate nothing about it.
+    if (schema.type === "string" && schema.format === "binary") return undefined;
+    return schema.type;
+  }
+  return schema.properties ? "object" : undefined;
+}
+
+/** Component names a schema refers to directly. */
+export function directRefs(schema: SchemaObject, into = new Set<string>()): Set<string> {
+  if (!schema || typeof schema !== "object") return into;
+  const ref = refName(schema);
+  if (ref) into.add(ref);
+  for (const [key, value] of Object.entries(schema)) {
+    if (key !== "$ref" && value && typeof value === "object") directRefs(value, into);
+  }
+  return into;
+}

@@ -1,0 +1,241 @@
+/** Turns the (patched) OpenAPI document into the generator's model: operations grouped by tag, named, typed. */
+import { groupName, methodName, typeName, upperFirst } from "./names.js";
+import type { CursorPager, Overlay } from "./overlay.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: OpenAPI schema objects are plain parsed YAML.
+export type SchemaObject = any;
+
+export type BodyKind = "json" | "multipart" | "binary";
+export type ResponseKind = "json" | "binary" | "text" | "empty" | "unknown";
+
+export interface Parameter {
+  wire: string;
+  required: boolean;
+  schema: SchemaObject;
+  description?: string;
+}
+
+export interface Operation {
+  /** Stable operation name (operationId, or the overlay's name for one without). */
+  id: string;
+  method: string;
+  path: string;
+  group: string;
+  /** Every tag the spec lists, as written (the first decides the group). */
+  tags: string[];
+  name: string;
+  pathParams: Parameter[];
+  queryParams: Parameter[];
+  body?: { kind: BodyKind; required: boolean; schema: SchemaObject; mediaType: string };
+  response: { kind: ResponseKind; status: string; schema?: SchemaObject; mediaType?: string };
+  authenticated: boolean;
+  doc: OperationDoc;
+  pager?: Pager;
+}
+
+export interface OperationDoc {
+  summary?: string;
+  description?: string;
+  permissions?: string;
+  minVersion?: string;
+  deprecated?: boolean | string;
+}
+
+export type Pager =
+  | { kind: "page"; items?: string; postList?: boolean }
+  | ({ kind: "cursor"; postList?: boolean } & CursorPager);
+
+export interface Model {
+  operations: Operation[];
+  groups: Map<string, Operation[]>;
+  schemas: Record<string, SchemaObject>;
+  warnings: string[];
+}
+
+const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"];
+
+export function buildModel(document: SchemaObject, overlay: Overlay): Model {
+  const warnings: string[] = [];
+  const operations: Operation[] = [];
+  const usedIds = new Set<string>();
+  const unauthenticated = new Set(overlay.unauthenticated.map(normaliseOpKey));
+
+  for (const [path, item] of Object.entries<SchemaObject>(document.paths ?? {})) {
+    if (!item || typeof item !== "object") continue;
+    for (const method of METHODS) {
+      const raw = item[method];
+      if (!raw) continue;
+      const key = `${method.toUpperCase()} ${path}`;
+      let id: string = raw.operationId ?? "";
+      if (!id) {
+        id = deriveOperationId(method, path);
+        warnings.push(`${key} has no operationId and no overlay name; named it ${id}`);
+      }
+      if (usedIds.has(id)) {
+        const renamed = uniqueId(id, usedIds);
+        warnings.push(`${key} repeats operationId ${id}; named it ${renamed} (add a fix to the overlay)`);
+        id = renamed;
+      }
+      usedIds.add(id);
+      const tags: string[] = Array.isArray(raw.tags) && raw.tags.length > 0 ? raw.tags : ["default"];
+      const group = overlay.tagGroups[tags[0]] ?? groupName(tags[0]);
+      const params = [...(item.parameters ?? []), ...(raw.parameters ?? [])];
+      const operation: Operation = {
+        id,
+        method: method.toUpperCase(),
+        path,
+        group,
+        tags,
+        name: methodName(id),
+        pathParams: pathParameters(path, params, key, warnings),
+        queryParams: params.filter((p) => p?.in === "query").map(toParameter),
+        body: requestBody(raw.requestBody, key, warnings),
+        response: successResponse(raw.responses ?? {}, method),
+        authenticated: !unauthenticated.has(key),
+        doc: operationDoc(raw),
+      };
+      operation.pager = pagerFor(operation, overlay.cursorPagers[id], document);
+      operations.push(operation);
+    }
+  }
+  for (const key of unauthenticated) {
+    if (!operations.some((o) => `${o.method} ${o.path}` === key)) {
+      warnings.push(`overlay lists ${key} as unauthenticated, but the spec has no such operation`);
+    }
+  }
+  for (const id of Object.keys(overlay.cursorPagers)) {
+    if (!usedIds.has(id)) warnings.push(`overlay has a cursor pager for ${id}, but the spec has no such operation`);
+  }
+
+  const groups = new Map<string, Operation[]>();
+  for (const op of operations) groups.set(op.group, [...(groups.get(op.group) ?? []), op]);
+  return { operations, groups, schemas: document.components?.schemas ?? {}, warnings };
+}
+
+function normaliseOpKey(key: string): string {
+  const [method, ...rest] = key.trim().split(/\s+/);
+  return `${method.toUpperCase()} ${rest.join(" ")}`;
+}
+
+function deriveOperationId(method: string, path: string): string {
+  const verb =
+    { get: "Get", put: "Update", post: "Create", delete: "Delete", patch: "Patch" }[method] ?? upperFirst(method);
+  const parts = path
+    .replace(/^\/api\/v4\//, "")
+    .split("/")
+    .filter((s) => s && !s.startsWith("{"))
+    .map((s) => typeName(...s.split(/[^A-Za-z0-9]+/)));
+  return verb + parts.join("");
+}
+
+function uniqueId(id: string, used: Set<string>): string {
+  let n = 2;
+  while (used.has(`${id}${n}`)) n++;
+  return `${id}${n}`;
+}
+
+function toParameter(p: SchemaObject): Parameter {
+  return {
+    wire: p.name,
+    required: p.required === true,
+    schema: p.schema ?? { type: "string" },
+    description: p.description,
+  };
+}
+
+/** Path parameters in the order the URL template names them; an undeclared one becomes a required string. */
+function pathParameters(path: string, params: SchemaObject[], key: string, warnings: string[]): Parameter[] {
+  const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  return names.map((name) => {
+    const declared = params.find((p) => p?.in === "path" && p.name === name);
+    if (!declared) {
+      warnings.push(`${key} does not declare its path parameter {${name}}; treated as a required string`);
+      return { wire: name, required: true, schema: { type: "string" } };
+    }
+    return { ...toParameter(declared), required: true };
+  });
+}
+
+function requestBody(body: SchemaObject, key: string, warnings: string[]): Operation["body"] {
+  if (!body?.content) return undefined;
+  const types = Object.keys(body.content);
+  const pick = (kind: BodyKind, mediaType: string) => ({
+    kind,
+    mediaType,
+    required: body.required === true,
+    schema: body.content[mediaType]?.schema ?? {},
+  });
+  const json = types.find((t) => /json/i.test(t));
+  if (json) return pick("json", json);
+  const multipart = types.find((t) => /multipart\/form-data/i.test(t));
+  if (multipart) return pick("multipart", multipart);
+  const binary = types.find((t) => /octet-stream|^image\/|^application\/(zip|pdf|gzip)/i.test(t));
+  if (binary) return pick("binary", binary);
+  warnings.push(`${key} has a request body of ${types.join(", ")}; sent as raw bytes`);
+  return pick("binary", types[0]);
+}
+
+function successResponse(responses: SchemaObject, method: string): Operation["response"] {
+  const codes = Object.keys(responses)
+    .filter((c) => /^2\d\d$/.test(c))
+    .sort();
+  const status = codes.find((c) => responses[c]?.content) ?? codes[0];
+  if (!status) return { kind: method === "get" ? "unknown" : "unknown", status: "2XX" };
+  const content = responses[status]?.content;
+  if (!content || Object.keys(content).length === 0) {
+    return { kind: status === "204" ? "empty" : "unknown", status };
+  }
+  const types = Object.keys(content);
+  const json = types.find((t) => /json/i.test(t));
+  if (json) {
+    const schema = content[json]?.schema;
+    return schema ? { kind: "json", status, schema, mediaType: json } : { kind: "unknown", status, mediaType: json };
+  }
+  const text = types.find((t) => /^text\//i.test(t));
+  if (text) return { kind: "text", status, mediaType: text };
+  return { kind: "binary", status, mediaType: types[0] };
+}
+
+function operationDoc(raw: SchemaObject): OperationDoc {
+  const description: string = typeof raw.description === "string" ? raw.description : "";
+  const minVersion = /__Minimum server version__:?\s*([0-9][0-9.]*)/i.exec(description)?.[1];
+  const permissions = /#+\s*Permissions\s*\n+([\s\S]*?)(?=\n#+\s|\n__|$)/i.exec(description)?.[1]?.trim();
+  const deprecatedText = /(?:^|\n)\s*(?:_{2}|\*{2})?deprecated(?:_{2}|\*{2})?[:.]?\s*([^\n]*)/i.exec(description);
+  const body = description
+    .replace(/#+\s*Permissions\s*\n+[\s\S]*?(?=\n#+\s|\n__|$)/i, "")
+    .replace(/__Minimum server version__:?\s*[0-9][0-9.]*\.?/i, "")
+    .trim();
+  return {
+    summary: raw.summary?.trim(),
+    description: body || undefined,
+    permissions: permissions || undefined,
+    minVersion,
+    deprecated: raw.deprecated === true ? true : deprecatedText ? deprecatedText[1].trim() || true : undefined,
+  };
+}
+
+function pagerFor(op: Operation, cursor: CursorPager | undefined, document: SchemaObject): Pager | undefined {
+  if (op.response.kind !== "json") return undefined;
+  const schema = resolve(op.response.schema, document);
+  const postList = refName(op.response.schema) === "PostList";
+  if (cursor) return { kind: "cursor", postList, ...cursor };
+  const query = new Set(op.queryParams.map((p) => p.wire));
+  if (!query.has("page") || !query.has("per_page")) return undefined;
+  if (schema?.type === "array") return { kind: "page" };
+  if (postList) return { kind: "page", postList: true };
+  // An object page: page through its one array field (e.g. {members: [...], total_member_count}).
+  const arrays = Object.entries<SchemaObject>(schema?.properties ?? {}).filter(
+    ([, s]) => resolve(s, document)?.type === "array",
+  );
+  return arrays.length === 1 ? { kind: "page", items: arrays[0][0] } : undefined;
+}
+
+export function refName(schema: SchemaObject): string | undefined {
+  const ref: unknown = schema?.$ref;
+  return typeof ref === "string" ? ref.replace(/^#\/components\/schemas\//, "") : undefined;
+}
+
+export function resolve(schema: SchemaObject, document: SchemaObject): SchemaObject {
+  const name = refName(schema);
+  return name ? document.components?.schemas?.[name] : schema;
+}

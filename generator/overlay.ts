@@ -1,0 +1,216 @@
+/**
+ * Our overlay of fixes to the upstream spec (spec/overlay.yaml). Each fix names its target, an action and the
+ * reason; a fix whose target is gone (a newer spec fixed or moved it) is reported, never crashed on.
+ */
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import type { DuplicateKey } from "./load-spec.js";
+
+type Key = string | number;
+
+interface Target {
+  /** "METHOD /path": the fix applies inside that operation. */
+  op?: string;
+  /** A component schema name: the fix applies inside components.schemas[schema]. */
+  schema?: string;
+}
+
+export interface Fix extends Target {
+  id: string;
+  /** The item of KNOWN-SPEC-ISSUES.md this fix answers, when it answers one. */
+  issue?: string;
+  reason: string;
+  /** Keep one copy of a repeated mapping key (the loader already kept the last one). */
+  duplicateKey?: { in: Key[]; key: string; keep: "last" };
+  remove?: Key[];
+  set?: { at: Key[]; value: unknown; expect?: unknown };
+  merge?: { at: Key[]; value: Record<string, unknown> };
+  append?: { at: Key[]; value: unknown };
+  move?: { from: Key[]; to: Key[] };
+  /** Adds these names to the schema's `required` list (server always sends them). */
+  require?: { at?: Key[]; fields: string[] };
+  /** No change to the document: the generator handles it, this entry records how and why. */
+  note?: string;
+}
+
+export interface Overlay {
+  fixes: Fix[];
+  /** Tag (as spelled in the spec) to group name, for tags whose mechanical normalisation is not what we want. */
+  tagGroups: Record<string, string>;
+  /** Operations that must be sent without the Authorization header. */
+  unauthenticated: string[];
+  /** Cursor-paged list operations: how to read the next cursor from a page. */
+  cursorPagers: Record<string, CursorPager>;
+}
+
+export interface CursorPager {
+  /** Query parameter that carries the cursor. */
+  param: string;
+  /** Where to read the next cursor: a field of the response (dot path), or "last:<field>" of the last item. */
+  next: string;
+  /** A second query parameter filled from the last item (Mattermost's reports API pages by value + id). */
+  also?: { param: string; from: string };
+  /** Response field holding the items when the response is not itself an array. */
+  items?: string;
+}
+
+export interface OverlayReport {
+  applied: string[];
+  /** Fixes whose target is absent or has changed: the upstream spec moved on. */
+  skipped: { id: string; why: string }[];
+  /** Duplicate keys the overlay does not account for. */
+  unhandledDuplicates: DuplicateKey[];
+}
+
+export function loadOverlay(path: string): Overlay {
+  const raw = parse(readFileSync(path, "utf8")) ?? {};
+  const overlay: Overlay = {
+    fixes: raw.fixes ?? [],
+    tagGroups: raw.tagGroups ?? {},
+    unauthenticated: raw.unauthenticated ?? [],
+    cursorPagers: raw.cursorPagers ?? {},
+  };
+  const ids = new Set<string>();
+  for (const fix of overlay.fixes) {
+    if (!fix.id || !fix.reason) throw new Error(`overlay: every fix needs an id and a reason (${JSON.stringify(fix)})`);
+    if (ids.has(fix.id)) throw new Error(`overlay: duplicate fix id ${fix.id}`);
+    ids.add(fix.id);
+    const actions = ["duplicateKey", "remove", "set", "merge", "append", "move", "require", "note"].filter(
+      (a) => a in fix,
+    );
+    if (actions.length !== 1) throw new Error(`overlay: fix ${fix.id} must have exactly one action, has ${actions}`);
+  }
+  return overlay;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the spec is plain parsed YAML.
+type Json = any;
+
+export function applyOverlay(document: Json, overlay: Overlay, duplicates: DuplicateKey[]): OverlayReport {
+  const report: OverlayReport = { applied: [], skipped: [], unhandledDuplicates: [] };
+  const handledDuplicates = new Set<string>();
+  for (const fix of overlay.fixes) {
+    const why = applyFix(document, fix, duplicates, handledDuplicates);
+    if (why === null) report.applied.push(fix.id);
+    else report.skipped.push({ id: fix.id, why });
+  }
+  report.unhandledDuplicates = duplicates.filter((d) => !handledDuplicates.has(duplicateId(d.path, d.key)));
+  return report;
+}
+
+function duplicateId(path: Key[], key: string): string {
+  return JSON.stringify([...path.map(String), key]);
+}
+
+/** Applies one fix; returns null when applied, or why it was not. */
+function applyFix(document: Json, fix: Fix, duplicates: DuplicateKey[], handled: Set<string>): string | null {
+  if (fix.note !== undefined) return null;
+  if (fix.duplicateKey) {
+    const id = duplicateId(fix.duplicateKey.in, fix.duplicateKey.key);
+    if (!duplicates.some((d) => duplicateId(d.path, d.key) === id)) return "the key is no longer repeated";
+    handled.add(id);
+    return null;
+  }
+  const base = resolveTarget(document, fix);
+  if (typeof base === "string") return base;
+  if (fix.remove) {
+    const parent = get(base, fix.remove.slice(0, -1));
+    const last = fix.remove[fix.remove.length - 1];
+    if (!isObject(parent) || !(last in parent)) return `nothing at ${fix.remove.join(" > ")}`;
+    if (Array.isArray(parent)) parent.splice(Number(last), 1);
+    else delete parent[last];
+    return null;
+  }
+  if (fix.set) {
+    const current = get(base, fix.set.at);
+    if ("expect" in fix.set && !deepEqual(current, fix.set.expect)) {
+      return `expected ${JSON.stringify(fix.set.expect)} at ${fix.set.at.join(" > ")}, found ${JSON.stringify(current)}`;
+    }
+    return put(base, fix.set.at, clone(fix.set.value));
+  }
+  if (fix.merge) {
+    const current = get(base, fix.merge.at);
+    if (current !== undefined && current !== null && !isObject(current)) {
+      return `${fix.merge.at.join(" > ")} is not an object`;
+    }
+    return put(base, fix.merge.at, { ...(current ?? {}), ...clone(fix.merge.value) });
+  }
+  if (fix.append) {
+    const current = get(base, fix.append.at);
+    if (current !== undefined && !Array.isArray(current)) return `${fix.append.at.join(" > ")} is not a list`;
+    const value = clone(fix.append.value);
+    if ((current ?? []).some((item: unknown) => deepEqual(item, value))) return "already present";
+    return put(base, fix.append.at, [...(current ?? []), value]);
+  }
+  if (fix.move) {
+    const parent = get(base, fix.move.from.slice(0, -1));
+    const last = fix.move.from[fix.move.from.length - 1];
+    if (!isObject(parent) || !(last in parent)) return `nothing at ${fix.move.from.join(" > ")}`;
+    const value = parent[last];
+    delete parent[last];
+    if (fix.move.to.length === 0) {
+      // Replace the target itself, keeping the object's identity (it is referenced from its parent).
+      for (const key of Object.keys(base)) delete base[key];
+      Object.assign(base, value);
+      return null;
+    }
+    return put(base, fix.move.to, value);
+  }
+  if (fix.require) {
+    const schema = get(base, fix.require.at ?? []);
+    if (!isObject(schema) || !isObject(schema.properties)) return "the target has no properties";
+    const missing = fix.require.fields.filter((f) => !(f in schema.properties));
+    if (missing.length > 0) return `no such properties: ${missing.join(", ")}`;
+    schema.required = [...new Set([...(schema.required ?? []), ...fix.require.fields])];
+    return null;
+  }
+  return "no action";
+}
+
+function resolveTarget(document: Json, target: Target): Json | string {
+  if (target.op) {
+    const match = /^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS)\s+(\S+)$/i.exec(target.op);
+    if (!match) return `bad operation target "${target.op}" (want "METHOD /path")`;
+    const operation = document.paths?.[match[2]]?.[match[1].toLowerCase()];
+    return isObject(operation) ? operation : `no operation ${target.op}`;
+  }
+  if (target.schema) {
+    const schema = document.components?.schemas?.[target.schema];
+    return isObject(schema) ? schema : `no schema ${target.schema}`;
+  }
+  return document;
+}
+
+function get(node: Json, path: Key[]): Json {
+  let current = node;
+  for (const key of path) {
+    if (!isObject(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+/** Sets a value, creating objects along the way (also where the spec has a null). */
+function put(node: Json, path: Key[], value: unknown): string | null {
+  if (path.length === 0) return "cannot set the target itself";
+  let current = node;
+  for (const key of path.slice(0, -1)) {
+    if (current[key] === undefined || current[key] === null) current[key] = {};
+    if (!isObject(current[key])) return `${key} is not an object`;
+    current = current[key];
+  }
+  current[path[path.length - 1]] = value;
+  return null;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null;
+}
+
+function clone<T>(value: T): T {
+  return value === undefined ? value : structuredClone(value);
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,273 @@
+/** Client options: what they are, their defaults, and the checks that reject bad ones at construction. */
+import { UsageError } from "./errors.js";
+import type { Transport } from "./transport.js";
+import type { FetchFunction } from "./transports/fetch.js";
+import type { ProxyOptions, TlsOptions } from "./transports/undici.js";
+import { type IssueHandler, VALIDATION_MODES, type ValidationMode } from "./validation.js";
+
+/** A session token or personal access token (bot tokens are personal access tokens). */
+export interface TokenAuth {
+  token: string;
+}
+
+/** Username or email and password; the client logs in once and reuses the session token. */
+export interface PasswordAuth {
+  /** Username or email. */
+  loginId: string;
+  password: string;
+  /** The current MFA code, for users with multi-factor authentication. */
+  mfaToken?: string;
+  /** Log in through LDAP only. */
+  ldapOnly?: boolean;
+}
+
+export interface ClientOptions {
+  /** Site URL of the Mattermost server, e.g. "https://chat.example.com" (without /api/v4). Required. */
+  url: string;
+  /** How to authenticate. Without it only operations that need no session work. */
+  auth?: TokenAuth | PasswordAuth;
+  /** Milliseconds to wait for an answer to start and between chunks of it; 0 waits forever. Default 30000. */
+  timeout?: number;
+  /** Retries after 429, 502/503/504 and connection failures (see README). 0 turns retries off. Default 2. */
+  maxRetries?: number;
+  /** The longest wait (ms) a 429's Retry-After may impose before the client gives up instead. Default 60000. */
+  maxRetryDelay?: number;
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+  /** TLS settings (undici transport only). */
+  tls?: TlsOptions;
+  /** An HTTP proxy URL, or { url, authorization } (undici transport only). */
+  proxy?: string | ProxyOptions;
+  /** "auto" (default: undici on Node, fetch elsewhere), "undici", "fetch", or your own Transport. */
+  transport?: "auto" | "undici" | "fetch" | Transport;
+  /** A fetch implementation; implies the fetch transport. */
+  fetch?: FetchFunction;
+  /** Response validation: "lenient" (default), "strict" or "off". */
+  validation?: ValidationMode;
+  /** Called once per distinct mismatch (operation + schema path) in lenient mode. */
+  onValidationIssue?: IssueHandler;
+  /** User-Agent header (Node only; browsers set their own). Default "matterapi/<version>". */
+  userAgent?: string;
+}
+
+export interface ResolvedOptions {
+  baseUrl: string;
+  auth: TokenAuth | PasswordAuth | undefined;
+  timeout: number;
+  maxRetries: number;
+  maxRetryDelay: number;
+  headers: Record<string, string>;
+  tls: TlsOptions | undefined;
+  proxy: ProxyOptions | undefined;
+  transport: "auto" | "undici" | "fetch" | Transport;
+  fetch: FetchFunction | undefined;
+  validation: ValidationMode;
+  onValidationIssue: IssueHandler | undefined;
+  userAgent: string;
+}
+
+export const VERSION = "0.1.0";
+
+export const DEFAULTS = {
+  timeout: 30_000,
+  maxRetries: 2,
+  maxRetryDelay: 60_000,
+  validation: "lenient" as ValidationMode,
+  userAgent: `matterapi/${VERSION}`,
+};
+
+const KNOWN = new Set([
+  "url",
+  "auth",
+  "timeout",
+  "maxRetries",
+  "maxRetryDelay",
+  "headers",
+  "tls",
+  "proxy",
+  "transport",
+  "fetch",
+  "validation",
+  "onValidationIssue",
+  "userAgent",
+]);
+
+function fail(option: string, problem: string): never {
+  throw new UsageError(`matterapi: option ${option} ${problem}`);
+}
+
+export function isPasswordAuth(auth: TokenAuth | PasswordAuth | undefined): auth is PasswordAuth {
+  return auth !== undefined && "password" in auth;
+}
+
+export function resolveOptions(options: ClientOptions): ResolvedOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new UsageError("matterapi: the client needs an options object, e.g. { url, auth: { token } }");
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) fail(key, `is not an option (known: ${[...KNOWN].join(", ")})`);
+  }
+  return {
+    baseUrl: checkUrl(options.url),
+    auth: checkAuth(options.auth),
+    timeout: checkMillis("timeout", options.timeout, DEFAULTS.timeout),
+    maxRetries: checkCount("maxRetries", options.maxRetries, DEFAULTS.maxRetries),
+    maxRetryDelay: checkMillis("maxRetryDelay", options.maxRetryDelay, DEFAULTS.maxRetryDelay),
+    headers: checkHeaders("headers", options.headers),
+    tls: checkTls(options.tls),
+    proxy: checkProxy(options.proxy),
+    transport: checkTransport(options),
+    fetch: options.fetch,
+    validation: checkValidation("validation", options.validation) ?? DEFAULTS.validation,
+    onValidationIssue: checkFunction("onValidationIssue", options.onValidationIssue),
+    userAgent: options.userAgent === undefined ? DEFAULTS.userAgent : checkString("userAgent", options.userAgent),
+  };
+}
+
+function checkUrl(url: unknown): string {
+  if (url === undefined || url === null || url === "")
+    fail("url", 'is required: the server\'s site URL, e.g. "https://chat.example.com"');
+  if (typeof url !== "string") fail("url", `must be a string, got ${typeof url}`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    fail("url", `must be an absolute URL with a scheme, e.g. "https://${url}" (got "${url}")`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    fail("url", `must use http or https, got "${parsed.protocol.replace(/:$/, "")}"`);
+  }
+  if (parsed.username || parsed.password) fail("url", "must not contain credentials; use the auth option");
+  if (parsed.search || parsed.hash) fail("url", "must not have a query or fragment");
+  // The spec's paths start with /api/v4, so the base is the site URL; a trailing /api/v4 is a common slip.
+  const path = parsed.pathname.replace(/\/+$/, "").replace(/\/api\/v4$/, "");
+  return `${parsed.origin}${path}`;
+}
+
+function checkAuth(auth: unknown): TokenAuth | PasswordAuth | undefined {
+  if (auth === undefined) return undefined;
+  if (typeof auth !== "object" || auth === null) fail("auth", "must be { token } or { loginId, password }");
+  const a = auth as Record<string, unknown>;
+  const hasToken = "token" in a;
+  const hasPassword = "password" in a || "loginId" in a;
+  if (hasToken && hasPassword) fail("auth", "takes either a token or a loginId and password, not both");
+  if (hasToken) {
+    for (const key of Object.keys(a)) if (key !== "token") fail(`auth.${key}`, "is not a token auth field");
+    if (typeof a.token !== "string" || a.token.trim() === "") fail("auth.token", "must be a non-empty string");
+    return { token: a.token };
+  }
+  if (!hasPassword) fail("auth", "must be { token } or { loginId, password, mfaToken?, ldapOnly? }");
+  for (const key of Object.keys(a)) {
+    if (!["loginId", "password", "mfaToken", "ldapOnly"].includes(key))
+      fail(`auth.${key}`, "is not a password auth field");
+  }
+  if (typeof a.loginId !== "string" || a.loginId === "") fail("auth.loginId", "must be a non-empty string");
+  if (typeof a.password !== "string" || a.password === "") fail("auth.password", "must be a non-empty string");
+  if (a.mfaToken !== undefined && typeof a.mfaToken !== "string") fail("auth.mfaToken", "must be a string");
+  if (a.ldapOnly !== undefined && typeof a.ldapOnly !== "boolean") fail("auth.ldapOnly", "must be a boolean");
+  return {
+    loginId: a.loginId,
+    password: a.password,
+    ...(a.mfaToken !== undefined ? { mfaToken: a.mfaToken as string } : {}),
+    ...(a.ldapOnly !== undefined ? { ldapOnly: a.ldapOnly as boolean } : {}),
+  };
+}
+
+export function checkMillis(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    fail(option, `must be a non-negative number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function checkCount(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    fail(option, `must be a non-negative integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function checkHeaders(option: string, value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(option, "must be an object of strings");
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(value)) {
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) fail(option, `has an invalid header name "${name}"`);
+    if (typeof v !== "string") fail(`${option}.${name}`, `must be a string, got ${typeof v}`);
+    if (/[\r\n]/.test(v)) fail(`${option}.${name}`, "must not contain line breaks");
+    out[name.toLowerCase()] = v;
+  }
+  return out;
+}
+
+export function checkValidation(option: string, value: unknown): ValidationMode | undefined {
+  if (value === undefined) return undefined;
+  if (!VALIDATION_MODES.includes(value as ValidationMode)) {
+    fail(option, `must be one of ${VALIDATION_MODES.map((m) => `"${m}"`).join(", ")}, got ${JSON.stringify(value)}`);
+  }
+  return value as ValidationMode;
+}
+
+function checkFunction<T>(option: string, value: T): T {
+  if (value !== undefined && typeof value !== "function") fail(option, "must be a function");
+  return value;
+}
+
+function checkString(option: string, value: unknown): string {
+  if (typeof value !== "string") fail(option, "must be a string");
+  return value;
+}
+
+function checkTls(value: unknown): TlsOptions | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null) fail("tls", "must be an object");
+  const tls = value as Record<string, unknown>;
+  for (const key of Object.keys(tls)) {
+    if (!["rejectUnauthorized", "ca", "cert", "key"].includes(key)) fail(`tls.${key}`, "is not a TLS option");
+  }
+  if (tls.rejectUnauthorized !== undefined && typeof tls.rejectUnauthorized !== "boolean") {
+    fail("tls.rejectUnauthorized", "must be a boolean");
+  }
+  if ((tls.cert === undefined) !== (tls.key === undefined))
+    fail("tls", "needs both cert and key for a client certificate");
+  return tls as TlsOptions;
+}
+
+function checkProxy(value: unknown): ProxyOptions | undefined {
+  if (value === undefined) return undefined;
+  const proxy = typeof value === "string" ? { url: value } : (value as ProxyOptions);
+  if (typeof proxy !== "object" || proxy === null || typeof proxy.url !== "string") {
+    fail("proxy", "must be a URL string or { url, authorization? }");
+  }
+  try {
+    const parsed = new URL(proxy.url);
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error();
+  } catch {
+    fail("proxy", `must be an http(s) URL, got "${proxy.url}"`);
+  }
+  return proxy;
+}
+
+function checkTransport(options: ClientOptions): ResolvedOptions["transport"] {
+  const transport = options.transport ?? (options.fetch ? "fetch" : "auto");
+  if (options.fetch !== undefined && typeof options.fetch !== "function") fail("fetch", "must be a function");
+  if (typeof transport === "object" && transport !== null) {
+    if (typeof transport.request !== "function" || typeof transport.close !== "function") {
+      fail("transport", 'must be "auto", "undici", "fetch" or an object with request() and close()');
+    }
+    if (options.tls || options.proxy)
+      fail("transport", "is your own; tls and proxy apply to the built-in undici transport only");
+    return transport;
+  }
+  if (!["auto", "undici", "fetch"].includes(transport as string)) {
+    fail("transport", `must be "auto", "undici", "fetch" or a Transport, got ${JSON.stringify(transport)}`);
+  }
+  if (transport === "fetch" && (options.tls || options.proxy)) {
+    fail("transport", '"fetch" cannot apply tls or proxy options; use the undici transport (Node) for them');
+  }
+  if (options.fetch && transport === "undici")
+    fail("fetch", 'is used by the fetch transport, but transport is "undici"');
+  return transport;
+}
