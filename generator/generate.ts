@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { emit, type Files } from "./emit.js";
 import { loadSpec } from "./load-spec.js";
-import { buildModel } from "./model.js";
+import { buildModel, type Model } from "./model.js";
 import { applyOverlay, loadOverlay, type OverlayReport } from "./overlay.js";
 
 export interface GenerateResult {
@@ -13,6 +13,7 @@ export interface GenerateResult {
   operations: number;
   groups: number;
   schemas: number;
+  model: Model;
   // biome-ignore lint/suspicious/noExplicitAny: the patched OpenAPI document.
   document: any;
 }
@@ -35,6 +36,7 @@ export function generate(specPath: string, overlayPath: string, emitSpecPath?: s
     operations: model.operations.length,
     groups: model.groups.size,
     schemas: Object.keys(model.schemas).length,
+    model,
     document,
   };
 }

@@ -58,7 +58,6 @@ export function buildModel(document: SchemaObject, overlay: Overlay): Model {
   const warnings: string[] = [];
   const operations: Operation[] = [];
   const usedIds = new Set<string>();
-  const unauthenticated = new Set(overlay.unauthenticated.map(normaliseOpKey));
 
   for (const [path, item] of Object.entries<SchemaObject>(document.paths ?? {})) {
     if (!item || typeof item !== "object") continue;
@@ -90,17 +89,13 @@ export function buildModel(document: SchemaObject, overlay: Overlay): Model {
         pathParams: pathParameters(path, params, key, warnings),
         queryParams: params.filter((p) => p?.in === "query").map(toParameter),
         body: requestBody(raw.requestBody, key, warnings),
-        response: successResponse(raw.responses ?? {}, method),
-        authenticated: !unauthenticated.has(key),
+        response: successResponse(raw.responses ?? {}),
+        // `security: []` on an operation overrides the global bearer requirement: send no token.
+        authenticated: !(Array.isArray(raw.security) && raw.security.length === 0),
         doc: operationDoc(raw),
       };
       operation.pager = pagerFor(operation, overlay.cursorPagers[id], document);
       operations.push(operation);
-    }
-  }
-  for (const key of unauthenticated) {
-    if (!operations.some((o) => `${o.method} ${o.path}` === key)) {
-      warnings.push(`overlay lists ${key} as unauthenticated, but the spec has no such operation`);
     }
   }
   for (const id of Object.keys(overlay.cursorPagers)) {
@@ -110,11 +105,6 @@ export function buildModel(document: SchemaObject, overlay: Overlay): Model {
   const groups = new Map<string, Operation[]>();
   for (const op of operations) groups.set(op.group, [...(groups.get(op.group) ?? []), op]);
   return { operations, groups, schemas: document.components?.schemas ?? {}, warnings };
-}
-
-function normaliseOpKey(key: string): string {
-  const [method, ...rest] = key.trim().split(/\s+/);
-  return `${method.toUpperCase()} ${rest.join(" ")}`;
 }
 
 function deriveOperationId(method: string, path: string): string {
@@ -175,12 +165,12 @@ function requestBody(body: SchemaObject, key: string, warnings: string[]): Opera
   return pick("binary", types[0]);
 }
 
-function successResponse(responses: SchemaObject, method: string): Operation["response"] {
+function successResponse(responses: SchemaObject): Operation["response"] {
   const codes = Object.keys(responses)
     .filter((c) => /^2\d\d$/.test(c))
     .sort();
   const status = codes.find((c) => responses[c]?.content) ?? codes[0];
-  if (!status) return { kind: method === "get" ? "unknown" : "unknown", status: "2XX" };
+  if (!status) return { kind: "unknown", status: "2XX" };
   const content = responses[status]?.content;
   if (!content || Object.keys(content).length === 0) {
     return { kind: status === "204" ? "empty" : "unknown", status };

@@ -37,8 +37,6 @@ export interface Overlay {
   fixes: Fix[];
   /** Tag (as spelled in the spec) to group name, for tags whose mechanical normalisation is not what we want. */
   tagGroups: Record<string, string>;
-  /** Operations that must be sent without the Authorization header. */
-  unauthenticated: string[];
   /** Cursor-paged list operations: how to read the next cursor from a page. */
   cursorPagers: Record<string, CursorPager>;
 }
@@ -67,7 +65,6 @@ export function loadOverlay(path: string): Overlay {
   const overlay: Overlay = {
     fixes: raw.fixes ?? [],
     tagGroups: raw.tagGroups ?? {},
-    unauthenticated: raw.unauthenticated ?? [],
     cursorPagers: raw.cursorPagers ?? {},
   };
   const ids = new Set<string>();

@@ -225,6 +225,8 @@ export class ClientCore {
       if (wait > 0) await this.#sleep(wait, signal, method, shownUrl);
 
       const headers: Record<string, string> = { ...this.#baseHeaders };
+      // Downloads accept whatever the file is; JSON operations ask for JSON.
+      if (ep.response !== "json") headers.accept = "*/*";
       if (callHeaders) Object.assign(headers, callHeaders);
       let usedToken: string | undefined;
       if (ep.auth !== false) {

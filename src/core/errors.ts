@@ -141,7 +141,13 @@ export class ApiError extends MatterapiError {
 }
 
 function describe(init: ApiErrorInit): string {
-  const what = init.body?.message || init.text || "(no body)";
+  const body = init.body;
+  const what =
+    body?.message ||
+    (typeof body?.detail === "string" && body.detail) ||
+    (typeof body?.title === "string" && body.title) ||
+    init.text ||
+    (body ? JSON.stringify(body).slice(0, 200) : "(no body)");
   const id = init.body?.id ? ` [${init.body.id}]` : "";
   return `${init.status} ${what}${id} (${init.method} ${init.url})`;
 }

@@ -256,7 +256,7 @@ export const operations: readonly OperationInfo[] = [
   { id: "GetServerBusyExpires", group: "system", name: "getServerBusyExpires", method: "GET", path: "/api/v4/server_busy" },
   { id: "SetServerBusy", group: "system", name: "setServerBusy", method: "POST", path: "/api/v4/server_busy" },
   { id: "ClearServerBusy", group: "system", name: "clearServerBusy", method: "DELETE", path: "/api/v4/server_busy" },
-  { id: "AcknowledgeNotification", group: "root", name: "acknowledgeNotification", method: "POST", path: "/api/v4/notifications/ack" },
+  { id: "AcknowledgeNotification", group: "notifications", name: "acknowledgeNotification", method: "POST", path: "/api/v4/notifications/ack" },
   { id: "GetRedirectLocation", group: "system", name: "getRedirectLocation", method: "GET", path: "/api/v4/redirect_location" },
   { id: "GetImageByUrl", group: "system", name: "getImageByUrl", method: "GET", path: "/api/v4/image" },
   { id: "UpgradeToEnterprise", group: "system", name: "upgradeToEnterprise", method: "POST", path: "/api/v4/upgrade_to_enterprise" },

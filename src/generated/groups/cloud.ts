@@ -21,7 +21,7 @@ const E = {
   getEndpointForInstallationInformation: { id: "GetEndpointForInstallationInformation", method: "GET", path: "/api/v4/cloud/installation", response: "json", schema: S.Installation },
   getInvoicesForSubscription: { id: "GetInvoicesForSubscription", method: "GET", path: "/api/v4/cloud/subscription/invoices", response: "json", schema: GetInvoicesForSubscriptionResponseSchema },
   getInvoiceForSubscriptionAsPdf: { id: "GetInvoiceForSubscriptionAsPdf", method: "GET", path: "/api/v4/cloud/subscription/invoices/{invoice_id}/pdf", response: "binary" },
-  postEndpointForCwsWebhooks: { id: "PostEndpointForCwsWebhooks", method: "POST", path: "/api/v4/cloud/webhook", response: "unknown" },
+  postEndpointForCwsWebhooks: { id: "PostEndpointForCwsWebhooks", method: "POST", path: "/api/v4/cloud/webhook", response: "json", schema: S.StatusOK },
   getPreviewModalData: { id: "GetPreviewModalData", method: "GET", path: "/api/v4/cloud/preview/modal_data", response: "json", schema: GetPreviewModalDataResponseSchema },
 } satisfies Record<string, Endpoint>;
 
@@ -232,7 +232,7 @@ export class CloudApi extends ApiGroup {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/PostEndpointForCwsWebhooks
    */
-  postEndpointForCwsWebhooks(options?: RequestOptions): ApiPromise<unknown> {
+  postEndpointForCwsWebhooks(options?: RequestOptions): ApiPromise<M.StatusOK> {
     return this.call(E.postEndpointForCwsWebhooks, undefined, undefined, undefined, options);
   }
 

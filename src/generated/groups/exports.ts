@@ -2,6 +2,7 @@
 import type { ApiPromise, BinaryPromise, RequestOptions } from "../../core/api-promise.js";
 import { ApiGroup, type Endpoint } from "../../core/group.js";
 import type { Schema } from "../../core/schema.js";
+import * as S from "../schemas.js";
 import type * as M from "../models/index.js";
 
 const ListExportsResponseSchema: Schema = { type: "array", items: { type: "string" } };
@@ -9,7 +10,7 @@ const ListExportsResponseSchema: Schema = { type: "array", items: { type: "strin
 const E = {
   listExports: { id: "ListExports", method: "GET", path: "/api/v4/exports", response: "json", schema: ListExportsResponseSchema },
   downloadExport: { id: "DownloadExport", method: "GET", path: "/api/v4/exports/{export_name}", response: "binary" },
-  deleteExport: { id: "DeleteExport", method: "DELETE", path: "/api/v4/exports/{export_name}", response: "unknown" },
+  deleteExport: { id: "DeleteExport", method: "DELETE", path: "/api/v4/exports/{export_name}", response: "json", schema: S.StatusOK },
 } satisfies Record<string, Endpoint>;
 
 /** Operations tagged "exports" in the spec. */
@@ -58,7 +59,7 @@ export class ExportsApi extends ApiGroup {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/DeleteExport
    */
-  deleteExport(exportName: string, options?: RequestOptions): ApiPromise<unknown> {
+  deleteExport(exportName: string, options?: RequestOptions): ApiPromise<M.StatusOK> {
     return this.call(E.deleteExport, [exportName], undefined, undefined, options);
   }
 }

@@ -2,13 +2,14 @@
 import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import { ApiGroup, type Endpoint } from "../../core/group.js";
 import type { Schema } from "../../core/schema.js";
+import * as S from "../schemas.js";
 import type * as M from "../models/index.js";
 
 const ListImportsResponseSchema: Schema = { type: "array", items: { type: "string" } };
 
 const E = {
   listImports: { id: "ListImports", method: "GET", path: "/api/v4/imports", response: "json", schema: ListImportsResponseSchema },
-  deleteImport: { id: "DeleteImport", method: "DELETE", path: "/api/v4/imports/{import_name}", response: "unknown" },
+  deleteImport: { id: "DeleteImport", method: "DELETE", path: "/api/v4/imports/{import_name}", response: "json", schema: S.StatusOK },
 } satisfies Record<string, Endpoint>;
 
 /** Operations tagged "imports" in the spec. */
@@ -41,7 +42,7 @@ export class ImportsApi extends ApiGroup {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/DeleteImport
    */
-  deleteImport(importName: string, options?: RequestOptions): ApiPromise<unknown> {
+  deleteImport(importName: string, options?: RequestOptions): ApiPromise<M.StatusOK> {
     return this.call(E.deleteImport, [importName], undefined, undefined, options);
   }
 }

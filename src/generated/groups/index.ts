@@ -26,6 +26,7 @@ import { JobsApi } from "./jobs.js";
 import { LdapApi } from "./ldap.js";
 import { LogsApi } from "./logs.js";
 import { MetricsApi } from "./metrics.js";
+import { NotificationsApi } from "./notifications.js";
 import { OauthApi } from "./oauth.js";
 import { PermissionsApi } from "./permissions.js";
 import { PluginsApi } from "./plugins.js";
@@ -35,7 +36,6 @@ import { ReactionsApi } from "./reactions.js";
 import { RemoteClustersApi } from "./remoteClusters.js";
 import { ReportsApi } from "./reports.js";
 import { RolesApi } from "./roles.js";
-import { RootApi } from "./root.js";
 import { SamlApi } from "./saml.js";
 import { ScheduledPostApi } from "./scheduledPost.js";
 import { SchemesApi } from "./schemes.js";
@@ -79,6 +79,7 @@ export const groupClasses = {
   ldap: LdapApi,
   logs: LogsApi,
   metrics: MetricsApi,
+  notifications: NotificationsApi,
   oauth: OauthApi,
   permissions: PermissionsApi,
   plugins: PluginsApi,
@@ -88,7 +89,6 @@ export const groupClasses = {
   remoteClusters: RemoteClustersApi,
   reports: ReportsApi,
   roles: RolesApi,
-  root: RootApi,
   saml: SamlApi,
   scheduledPost: ScheduledPostApi,
   schemes: SchemesApi,
@@ -133,6 +133,7 @@ export interface Groups {
   readonly ldap: LdapApi;
   readonly logs: LogsApi;
   readonly metrics: MetricsApi;
+  readonly notifications: NotificationsApi;
   readonly oauth: OauthApi;
   readonly permissions: PermissionsApi;
   readonly plugins: PluginsApi;
@@ -142,7 +143,6 @@ export interface Groups {
   readonly remoteClusters: RemoteClustersApi;
   readonly reports: ReportsApi;
   readonly roles: RolesApi;
-  readonly root: RootApi;
   readonly saml: SamlApi;
   readonly scheduledPost: ScheduledPostApi;
   readonly schemes: SchemesApi;
@@ -158,4 +158,4 @@ export interface Groups {
   readonly webhooks: WebhooksApi;
 }
 
-export { AccessControlApi, AgentsApi, AuditLogsApi, BleveApi, BookmarksApi, BotsApi, BrandApi, ChannelsApi, CloudApi, ClusterApi, CommandsApi, ComplianceApi, ContentFlaggingApi, CustomProfileAttributesApi, DataRetentionApi, ElasticsearchApi, EmojiApi, ExportsApi, FilesApi, GroupsApi, ImportsApi, IntegrationActionsApi, IpFilteringApi, JobsApi, LdapApi, LogsApi, MetricsApi, OauthApi, PermissionsApi, PluginsApi, PostsApi, PreferencesApi, ReactionsApi, RemoteClustersApi, ReportsApi, RolesApi, RootApi, SamlApi, ScheduledPostApi, SchemesApi, SharedChannelsApi, StatusApi, SystemApi, TeamsApi, TermsOfServiceApi, ThreadsApi, UploadsApi, UsageApi, UsersApi, WebhooksApi };
+export { AccessControlApi, AgentsApi, AuditLogsApi, BleveApi, BookmarksApi, BotsApi, BrandApi, ChannelsApi, CloudApi, ClusterApi, CommandsApi, ComplianceApi, ContentFlaggingApi, CustomProfileAttributesApi, DataRetentionApi, ElasticsearchApi, EmojiApi, ExportsApi, FilesApi, GroupsApi, ImportsApi, IntegrationActionsApi, IpFilteringApi, JobsApi, LdapApi, LogsApi, MetricsApi, NotificationsApi, OauthApi, PermissionsApi, PluginsApi, PostsApi, PreferencesApi, ReactionsApi, RemoteClustersApi, ReportsApi, RolesApi, SamlApi, ScheduledPostApi, SchemesApi, SharedChannelsApi, StatusApi, SystemApi, TeamsApi, TermsOfServiceApi, ThreadsApi, UploadsApi, UsageApi, UsersApi, WebhooksApi };

@@ -9,7 +9,7 @@ const E = {
 } satisfies Record<string, Endpoint>;
 
 /** Operations tagged "root" in the spec. */
-export class RootApi extends ApiGroup {
+export class NotificationsApi extends ApiGroup {
 
   /**
    * Acknowledge receiving of a notification
