@@ -141,8 +141,10 @@ export class ClientCore {
       this.#token = undefined;
     }
     this.#closed = true;
-    const transport = this.#transport ?? (await this.#transportLoading?.catch(() => undefined));
-    await transport?.close();
+    // Only a transport this core created is closed here: one passed in by the caller may serve other clients
+    // (sessions share it), so its owner closes it.
+    const created = await this.#transportLoading?.catch(() => undefined);
+    await created?.close();
   }
 
   #loadTransport(): Promise<Transport> {

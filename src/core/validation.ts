@@ -115,7 +115,7 @@ export class ResponseValidator {
     if (mode === "off") return;
     const checker = checkerFor(schema);
     if (checker.Check(data)) return;
-    const issues = collectIssues(checker, schema, data, operation, mode === "strict" ? 10 : 50);
+    const issues = collectIssues(checker, schema, data, operation, mode === "strict" ? 25 : 50);
     if (mode === "strict") throw new ValidationError(issues);
     for (const issue of issues) this.report(issue);
   }
