@@ -83,7 +83,11 @@ function objectType(schema: SchemaObject, ctx: TypeContext, depth: number): stri
   const lines = props.map(([key, prop]) => {
     const doc = docComment(prop?.description, pad);
     const optional = required.has(key) ? "" : "?";
-    return `${doc}${pad}${propertyKey(key)}${optional}: ${tsType(prop, ctx, depth + 1)};`;
+    let type = tsType(prop, ctx, depth + 1);
+    // A multipart form may repeat a text field (client_ids: one per file).
+    if (ctx.multipart && depth === 0 && ["string", "integer", "number", "boolean"].includes(type))
+      type = `${type} | ${type}[]`;
+    return `${doc}${pad}${propertyKey(key)}${optional}: ${type};`;
   });
   if (extra) lines.push(`${pad}[key: string]: unknown;`);
   return `{\n${lines.join("\n")}\n${INDENT.repeat(depth)}}`;

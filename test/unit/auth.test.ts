@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AsyncClient, NoAccessTokenProvided } from "../../src/index.js";
+import { caught } from "../helpers/caught.js";
 import { appError, FakeTransport, type Recorded, type Reply } from "../helpers/fake-transport.js";
 
 const user = { id: "u1", username: "hansolo" };
@@ -113,7 +114,7 @@ describe("password auth", () => {
       auth: { loginId: "hansolo", password: "nope" },
       transport,
     });
-    const error = await client.users.getUser("me").catch((e) => e);
+    const error = await caught(client.users.getUser("me"));
     expect(error).toBeInstanceOf(NoAccessTokenProvided);
     expect(error.id).toBe("api.user.login.invalid_credentials_email_username");
     expect(error.message).not.toContain("nope");
@@ -136,7 +137,7 @@ describe("password auth", () => {
     const originalAdd = valid.add.bind(valid);
     valid.clear();
     valid.add = (v: string) => valid; // the server now refuses every new session too
-    const error = await client.users.getUser("me").catch((e) => e);
+    const error = await caught(client.users.getUser("me"));
     valid.add = originalAdd;
     expect(error).toBeInstanceOf(NoAccessTokenProvided);
     expect(log.filter((l) => l === "login")).toHaveLength(2);

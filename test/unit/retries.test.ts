@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { backoffDelay } from "../../src/core/retry.js";
 import { AsyncClient, ConnectionError, InternalServerError, TooManyRequests } from "../../src/index.js";
+import { caught } from "../helpers/caught.js";
 import { FakeTransport, type Handler, type Reply } from "../helpers/fake-transport.js";
 
 const user = { id: "u1", username: "jane" };
@@ -52,7 +53,7 @@ describe("retries", () => {
   it("gives up at once when Retry-After is longer than maxRetryDelay", async () => {
     const transport = new FakeTransport([{ status: 429, headers: { "Retry-After": "3600" } }]);
     const client = new AsyncClient({ url: "https://c.example", transport, maxRetryDelay: 10_000 });
-    const error = await client.users.getUser("me").catch((e) => e);
+    const error = await caught(client.users.getUser("me"));
     expect(error).toBeInstanceOf(TooManyRequests);
     expect(error.retryAfter).toBe(3600);
     expect(transport.requests).toHaveLength(1);
@@ -159,7 +160,7 @@ describe("retries", () => {
     const { client } = setup([{ status: 503 }]);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const error = await client.users.getUser("me", { signal: controller.signal }).catch((e) => e);
+    const error = await caught(client.users.getUser("me", { signal: controller.signal }));
     expect(error.name).toBe("RequestAbortedError");
   });
 

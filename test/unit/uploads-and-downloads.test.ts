@@ -5,9 +5,10 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { encodeMultipart } from "../../src/core/uploads.js";
 import { AsyncClient, fromPath, toFile, UsageError } from "../../src/index.js";
-import { FakeTransport } from "../helpers/fake-transport.js";
+import { caught } from "../helpers/caught.js";
+import { FakeTransport, type Reply } from "../helpers/fake-transport.js";
 
-function setup(replies = [{ status: 201, body: { file_infos: [], client_ids: [] } }]) {
+function setup(replies: Reply[] = [{ status: 201, body: { file_infos: [], client_ids: [] } }]) {
   const transport = new FakeTransport(replies);
   const client = new AsyncClient({ url: "https://c.example", auth: { token: "t" }, transport, validation: "off" });
   return { transport, client };
@@ -77,9 +78,7 @@ describe("uploads", () => {
 
   it("a missing path fails with a clear error and sends nothing", async () => {
     const { client, transport } = setup();
-    const error = await client.files
-      .uploadFile({ channel_id: "c", files: fromPath("/nonexistent/x.png") })
-      .catch((e) => e);
+    const error = await caught(client.files.uploadFile({ channel_id: "c", files: fromPath("/nonexistent/x.png") }));
     expect(error).toBeInstanceOf(UsageError);
     expect(error.message).toContain("cannot read /nonexistent/x.png");
     expect(transport.requests).toHaveLength(0);
@@ -108,7 +107,8 @@ describe("downloads", () => {
     const { client } = setup([{ body: bytes }]);
     const stream = await client.files.getFileThumbnail("f1").stream();
     const chunks: number[] = [];
-    for await (const chunk of stream) chunks.push(...chunk);
+    const reader = stream.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(...r.value);
     expect(chunks).toEqual([...bytes]);
   });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { AsyncClient, ValidationError, type ValidationIssue } from "../../src/index.js";
+import { caught } from "../helpers/caught.js";
 import { FakeTransport, type Reply } from "../helpers/fake-transport.js";
 import { ROOT } from "../helpers/spec.js";
 
@@ -79,7 +80,7 @@ describe("validation", () => {
 
   it("strict: throws a ValidationError naming the path, what was expected and what came", async () => {
     const { client } = setup([{ body: { id: "u1", username: 42 } }], "strict");
-    const error = await client.users.getUser("me").catch((e) => e);
+    const error = await caught(client.users.getUser("me"));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toMatch(
       /^response of GetUser does not match User at \/\w+: expected .+, got \w+ \(and \d+ more\)$/,
@@ -93,7 +94,7 @@ describe("validation", () => {
       [{ body: [{ id: "t", user_id: 123456789, description: "x", is_active: true }] }],
       "strict",
     );
-    const error = await client.users.getUserAccessTokensForUser("u").catch((e) => e);
+    const error = await caught(client.users.getUserAccessTokensForUser("u"));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.issues[0]).toMatchObject({ path: "/0/user_id", schemaPath: "[].user_id", actual: "integer" });
     expect(`${error.message} ${JSON.stringify(error.issues)}`).not.toContain("123456789");

@@ -155,7 +155,7 @@ export interface TeamsLimits {
 export type GetCloudProductsResponse = Product[];
 
 export interface ConfirmCustomerPaymentBody {
-  stripe_setup_intent_id?: string;
+  stripe_setup_intent_id?: string | string[];
 }
 
 export interface UpdateCloudCustomerBody {

@@ -17,7 +17,7 @@ export interface CreateEmojiBody {
   /** A file to be uploaded */
   image: Uploads;
   /** A JSON object containing a `name` field with the name of the emoji and a `creator_id` field with the id of the authenticated user. */
-  emoji: string;
+  emoji: string | string[];
 }
 
 export interface SearchEmojiBody {

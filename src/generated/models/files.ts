@@ -7,9 +7,9 @@ export interface UploadFileBody {
   /** A file to be uploaded */
   files?: Uploads;
   /** The ID of the channel that this file will be uploaded to */
-  channel_id?: string;
+  channel_id?: string | string[];
   /** A unique identifier for the file that will be returned in the response */
-  client_ids?: string;
+  client_ids?: string | string[];
 }
 
 export interface UploadFileQuery {
@@ -37,15 +37,15 @@ export interface GetFilePublicQuery {
 
 export interface SearchFilesBody {
   /** The search terms as entered by the user. To search for files from a user include `from:someusername`, using a user's username. To search in a specific channel include `in:somechannel`, using the channel name (not the display name). To search for specific extensions include `ext:extension`. */
-  terms: string;
+  terms: string | string[];
   /** Set to true if an Or search should be performed vs an And search. */
-  is_or_search: boolean;
+  is_or_search: boolean | boolean[];
   /** Offset from UTC of user timezone for date searches. */
-  time_zone_offset?: number;
+  time_zone_offset?: number | number[];
   /** Set to true if deleted channels should be included in the search. (archived channels) */
-  include_deleted_channels?: boolean;
+  include_deleted_channels?: boolean | boolean[];
   /** The page to select. (Only works with Elasticsearch) */
-  page?: number;
+  page?: number | number[];
   /** The number of posts per page. (Only works with Elasticsearch) */
-  per_page?: number;
+  per_page?: number | number[];
 }

@@ -102,7 +102,7 @@ export interface UploadPluginBody {
   /** The plugin image to be uploaded */
   plugin: Uploads;
   /** Set to 'true' to overwrite a previously installed plugin with the same ID, if any */
-  force?: string;
+  force?: string | string[];
 }
 
 export interface InstallPluginFromUrlQuery {

@@ -212,9 +212,9 @@ export interface ImportTeamBody {
   /** A file to be uploaded in zip format. */
   file: Uploads;
   /** The size of the zip file to be imported. */
-  filesize: number;
+  filesize: number | number[];
   /** String that defines from which application the team was exported to be imported into Mattermost. */
-  importFrom: string;
+  importFrom: string | string[];
 }
 
 export interface ImportTeamResponse {
@@ -244,15 +244,15 @@ export interface TeamMembersMinusGroupMembersQuery {
 
 export interface SearchTeamFilesBody {
   /** The search terms as inputed by the user. To search for files from a user include `from:someusername`, using a user's username. To search in a specific channel include `in:somechannel`, using the channel name (not the display name). To search for specific extensions include `ext:extension`. */
-  terms: string;
+  terms: string | string[];
   /** Set to true if an Or search should be performed vs an And search. */
-  is_or_search: boolean;
+  is_or_search: boolean | boolean[];
   /** Offset from UTC of user timezone for date searches. */
-  time_zone_offset?: number;
+  time_zone_offset?: number | number[];
   /** Set to true if deleted channels should be included in the search. (archived channels) */
-  include_deleted_channels?: boolean;
+  include_deleted_channels?: boolean | boolean[];
   /** The page to select. (Only works with Elasticsearch) */
-  page?: number;
+  page?: number | number[];
   /** The number of posts per page. (Only works with Elasticsearch) */
-  per_page?: number;
+  per_page?: number | number[];
 }
