@@ -81,7 +81,8 @@ function objectType(schema: SchemaObject, ctx: TypeContext, depth: number): stri
   const required = new Set<string>(schema.required ?? []);
   const pad = INDENT.repeat(depth + 1);
   const lines = props.map(([key, prop]) => {
-    const doc = docComment(prop?.description, pad);
+    const deprecated = /^\s*deprecated\b/i.test(prop?.description ?? "") || prop?.deprecated === true;
+    const doc = docComment(prop?.description, pad, deprecated ? ["@deprecated"] : []);
     const optional = required.has(key) ? "" : "?";
     let type = tsType(prop, ctx, depth + 1);
     // A multipart form may repeat a text field (client_ids: one per file).

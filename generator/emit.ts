@@ -221,8 +221,19 @@ function emitModels(
 
 function declaration(name: string, type: string, description: string | undefined): string {
   const doc = docComment(description, "");
-  if (type.startsWith("{\n")) return `${doc}export interface ${name} ${type}`;
+  if (isObjectLiteral(type)) return `${doc}export interface ${name} ${type}`;
   return `${doc}export type ${name} = ${type};`;
+}
+
+/** True when the whole type is one `{ ... }` literal (not `{ ... }[]` or `{ ... } | null`). */
+function isObjectLiteral(type: string): boolean {
+  if (!type.startsWith("{\n") || !type.endsWith("}")) return false;
+  let depth = 0;
+  for (let i = 0; i < type.length; i++) {
+    if (type[i] === "{") depth++;
+    else if (type[i] === "}" && --depth === 0) return i === type.length - 1;
+  }
+  return false;
 }
 
 function returnType(plan: PlannedOperation): string {

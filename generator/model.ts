@@ -190,7 +190,8 @@ function operationDoc(raw: SchemaObject): OperationDoc {
   const description: string = typeof raw.description === "string" ? raw.description : "";
   const minVersion = /__Minimum server version__:?\s*([0-9][0-9.]*)/i.exec(description)?.[1];
   const permissions = /#+\s*Permissions\s*\n+([\s\S]*?)(?=\n#+\s|\n__|$)/i.exec(description)?.[1]?.trim();
-  const deprecatedText = /(?:^|\n)\s*(?:_{2}|\*{2})?deprecated(?:_{2}|\*{2})?[:.]?\s*([^\n]*)/i.exec(description);
+  // "Deprecated ..." or "Will be deprecated in v6.0" (a version long past) at the start of a line.
+  const deprecatedText = /^[\s_*]*((?:will be )?deprecated\b[^\n]*)/im.exec(description);
   const body = description
     .replace(/#+\s*Permissions\s*\n+[\s\S]*?(?=\n#+\s|\n__|$)/i, "")
     .replace(/__Minimum server version__:?\s*[0-9][0-9.]*\.?/i, "")
@@ -200,7 +201,11 @@ function operationDoc(raw: SchemaObject): OperationDoc {
     description: body || undefined,
     permissions: permissions || undefined,
     minVersion,
-    deprecated: raw.deprecated === true ? true : deprecatedText ? deprecatedText[1].trim() || true : undefined,
+    deprecated: deprecatedText
+      ? deprecatedText[1].replace(/[_*]+$/, "").trim()
+      : raw.deprecated === true
+        ? true
+        : undefined,
   };
 }
 

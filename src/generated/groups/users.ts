@@ -995,6 +995,7 @@ export class UsersApi extends ApiGroup {
    * `GET /api/v4/users/{user_id}/terms_of_service` (operation GetUserTermsOfService)
    * @param userId - User GUID
    * @param options - Per-call options.
+   * @deprecated Will be deprecated in v6.0
    * @see https://developers.mattermost.com/api-documentation/#/operations/GetUserTermsOfService
    */
   getUserTermsOfService(userId: string, options?: RequestOptions): ApiPromise<M.UserTermsOfService> {

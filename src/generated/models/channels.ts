@@ -21,7 +21,11 @@ export interface Channel {
   /** The time in milliseconds of the last post of a channel */
   last_post_at: number;
   total_msg_count: number;
-  /** Deprecated in Mattermost 5.0 release */
+  /**
+   * Deprecated in Mattermost 5.0 release
+   *
+   * @deprecated
+   */
   extra_update_at: number;
   creator_id: string;
 }

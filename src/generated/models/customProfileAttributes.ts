@@ -61,32 +61,32 @@ export interface PatchCPAFieldBody {
   };
 }
 
-export interface PatchCPAValuesBody {
+export type PatchCPAValuesBody = {
   id?: string;
   value?: string | string[];
-}[]
+}[];
 
-export interface PatchCPAValuesResponse {
+export type PatchCPAValuesResponse = {
   id?: string;
   value?: string | string[];
-}[]
+}[];
 
 export interface GetCPAGroupResponse {
   /** The ID of the custom profile attributes group */
   id?: string;
 }
 
-export interface ListCPAValuesResponse {
+export type ListCPAValuesResponse = {
   field_id?: string;
   value?: string | string[];
-}[]
+}[];
 
-export interface PatchCPAValuesForUserBody {
+export type PatchCPAValuesForUserBody = {
   id?: string;
   value?: string | string[];
-}[]
+}[];
 
-export interface PatchCPAValuesForUserResponse {
+export type PatchCPAValuesForUserResponse = {
   id?: string;
   value?: string | string[];
-}[]
+}[];

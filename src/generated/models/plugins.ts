@@ -35,7 +35,11 @@ export interface PluginManifest {
    * Available as server version 5.6.
    */
   min_server_version?: string;
-  /** Deprecated in Mattermost 5.2 release. */
+  /**
+   * Deprecated in Mattermost 5.2 release.
+   *
+   * @deprecated
+   */
   backend?: {
     /** Path to the executable binary. */
     executable?: string;

@@ -234,7 +234,7 @@ export interface UsersStats {
 export interface LoginBody {
   id?: string;
   login_id?: string;
-  /** The MFA code */
+  /** The MFA code, when the user has multi-factor authentication enabled. */
   token?: string;
   device_id?: string;
   /** Set to "true" to log in through LDAP only. */
