@@ -30,7 +30,9 @@ describe("names", () => {
 
 describe("the loader", () => {
   it("reports a repeated key with its lines and keeps the last copy", () => {
-    const { document, duplicates } = parseSpec("openapi: 3.0.0\npaths:\n  /a:\n    get: {operationId: First}\n  /a:\n    get: {operationId: Second}\n");
+    const { document, duplicates } = parseSpec(
+      "openapi: 3.0.0\npaths:\n  /a:\n    get: {operationId: First}\n  /a:\n    get: {operationId: Second}\n",
+    );
     expect(duplicates).toEqual([{ path: ["paths"], key: "/a", lines: [3, 5] }]);
     expect(document.paths["/a"].get.operationId).toBe("Second");
   });
@@ -73,7 +75,10 @@ describe.skipIf(!run)("generation", () => {
     expect(users).toMatch(/Minimum server version: 5\.\d+/);
     expect(users).toMatch(/@deprecated Will be deprecated in v6\.0\n\s+\* @see [^\n]+GetUserTermsOfService/);
     const methods = [...(first?.files ?? [])].filter(([n]) => n.startsWith("groups/") && n !== "groups/index.ts");
-    const count = methods.reduce((n, [, text]) => n + (text.match(/\n {2}\/\*\*\n(?: {3}\*[^\n]*\n)+ {3}\*\/\n {2}[a-z]\w*\(/g)?.length ?? 0), 0);
+    const count = methods.reduce(
+      (n, [, text]) => n + (text.match(/\n {2}\/\*\*\n(?: {3}\*[^\n]*\n)+ {3}\*\/\n {2}[a-z]\w*\(/g)?.length ?? 0),
+      0,
+    );
     expect(count).toBeGreaterThanOrEqual(512);
   });
 
@@ -92,7 +97,9 @@ describe.skipIf(!run)("generation", () => {
     const newer = generate(path, OVERLAY_PATH);
     expect(newer.operations).toBe(513);
     expect(newer.model.groups.get("recaps")?.map((o) => o.name)).toEqual(["getRecapsSummary"]);
-    expect(newer.files.get("groups/recaps.ts")).toContain("getRecapsSummary(recapId: string, options?: RequestOptions)");
+    expect(newer.files.get("groups/recaps.ts")).toContain(
+      "getRecapsSummary(recapId: string, options?: RequestOptions)",
+    );
     expect(newer.files.get("groups/index.ts")).toContain("recaps: RecapsApi");
     expect(newer.report.skipped).toEqual([
       { id: "search-team-files-operation-id", why: 'expected "SearchFiles" at operationId, found "SearchFilesInTeam"' },

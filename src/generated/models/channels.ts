@@ -157,7 +157,7 @@ export interface CreateChannelBody {
   /** Markdown-formatted text to display in the header of the channel */
   header?: string;
   /** 'O' for a public channel, 'P' for a private channel */
-  type: string;
+  type: "O" | "P";
 }
 
 export type CreateDirectChannelBody = string[];

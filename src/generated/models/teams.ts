@@ -70,7 +70,7 @@ export interface CreateTeamBody {
   /** Non-unique UI name for the team */
   display_name: string;
   /** `'O'` for open, `'I'` for invite only */
-  type: string;
+  type: "O" | "I";
 }
 
 export interface UpdateTeamBody {
