@@ -309,6 +309,7 @@ function endpointLiteral(plan: PlannedOperation): string {
   const { op } = plan;
   const parts = [`id: ${JSON.stringify(op.id)}`, `method: "${op.method}"`, `path: ${JSON.stringify(op.path)}`];
   if (op.body) parts.push(`body: "${op.body.kind}"`);
+  if (plan.queryType) parts.push("query: true");
   parts.push(`response: "${op.response.kind}"`);
   if (op.response.kind === "json") {
     parts.push(`schema: ${plan.inlineResponse ? `${plan.inlineResponse}Schema` : `S.${plan.responseType}`}`);
@@ -317,17 +318,19 @@ function endpointLiteral(plan: PlannedOperation): string {
   return `{ ${parts.join(", ")} }`;
 }
 
+/**
+ * A group module: its endpoint table (the only runtime code: the client builds `client.<group>` from it on first
+ * use) and an interface with one documented method per operation (types only, erased at build).
+ */
 function emitGroup(group: string, plans: PlannedOperation[], inline: InlineType[]): string {
-  const className = groupClassName(group);
+  const apiName = groupClassName(group);
   const lines: string[] = [HEADER];
   const usesBinary = plans.some((p) => p.op.response.kind === "binary");
   const usesUploadable = plans.some((p) => p.op.body?.kind === "binary");
-  const usesPager = plans.some((p) => p.op.pager);
   const usesComponents = plans.some((p) => p.op.response.kind === "json" && !p.inlineResponse);
   const coreTypes = ["ApiPromise", ...(usesBinary ? ["BinaryPromise"] : []), "RequestOptions"];
   lines.push(`import type { ${coreTypes.join(", ")} } from "../../core/api-promise.js";`);
-  lines.push(`import { ApiGroup, type Endpoint } from "../../core/group.js";`);
-  if (usesPager) lines.push(`import type { Pager } from "../../core/pagination.js";`);
+  lines.push(`import type { GroupTable } from "../../core/group.js";`);
   if (usesUploadable) lines.push(`import type { Uploadable } from "../../core/uploads.js";`);
   const inlineResponses = inline.filter((i) => i.direction === "response");
   const schemaRefs = new Set<string>();
@@ -339,41 +342,38 @@ function emitGroup(group: string, plans: PlannedOperation[], inline: InlineType[
   lines.push(`import type * as M from "../models/index.js";`, "");
   lines.push(...inlineSchemaLines);
   if (inlineSchemaLines.length > 0) lines.push("");
-  lines.push("const E = {");
-  for (const plan of plans) lines.push(`  ${plan.op.name}: ${endpointLiteral(plan)},`);
-  lines.push("} satisfies Record<string, Endpoint>;", "");
 
-  const pagers = plans.filter((p) => p.op.pager);
-  if (pagers.length > 0) {
-    lines.push("const P = {");
-    for (const plan of pagers) lines.push(`  ${plan.op.name}: ${JSON.stringify(plan.op.pager)},`);
-    lines.push("} satisfies Record<string, Pager>;", "");
+  const methodNames = new Set(plans.map((p) => p.op.name));
+  const iterators = new Map<PlannedOperation, string>();
+  for (const plan of plans) {
+    if (!plan.op.pager) continue;
+    const name = iteratorName(plan.op.name, methodNames);
+    methodNames.add(name);
+    iterators.set(plan, name);
   }
 
-  lines.push(`/** Operations tagged ${JSON.stringify(plans[0]?.op.tags[0] ?? group)} in the spec. */`);
-  lines.push(`export class ${className} extends ApiGroup {`);
-  const methodNames = new Set(plans.map((p) => p.op.name));
+  lines.push(`/** The endpoints of {@link ${apiName}}: the client builds \`client.${group}\` from this table. */`);
+  lines.push(`export const ${group}Endpoints: GroupTable = {`);
   for (const plan of plans) {
+    lines.push(`  ${plan.op.name}: ${endpointLiteral(plan)},`);
+    const iterator = iterators.get(plan);
+    if (iterator) lines.push(`  ${iterator}: { iterate: "${plan.op.name}", pager: ${JSON.stringify(plan.op.pager)} },`);
+  }
+  lines.push("};", "");
+
+  lines.push(
+    `/** Operations tagged ${JSON.stringify(plans[0]?.op.tags[0] ?? group)} in the spec: \`client.${group}\`. */`,
+  );
+  lines.push(`export interface ${apiName} {`);
+  plans.forEach((plan, index) => {
     const args = methodArgs(plan);
     const { op } = plan;
     const signature = args.map((a) => `${a.name}${a.required ? "" : "?"}: ${a.type}`).join(", ");
-    const pathArgs =
-      op.pathParams.length > 0
-        ? `[${args
-            .slice(0, op.pathParams.length)
-            .map((a) => a.name)
-            .join(", ")}]`
-        : "undefined";
-    const body = op.body ? "body" : "undefined";
-    const query = plan.queryType ? "query" : "undefined";
-    lines.push("");
+    if (index > 0) lines.push("");
     lines.push(methodDoc(op, args, "  ").trimEnd());
-    lines.push(`  ${op.name}(${signature}): ${returnType(plan)} {`);
-    lines.push(`    return this.call(E.${op.name}, ${pathArgs}, ${body}, ${query}, options);`);
-    lines.push("  }");
-    if (op.pager) {
-      const iterName = iteratorName(op.name, methodNames);
-      const itemType = pagerItemType(plan);
+    lines.push(`  ${op.name}(${signature}): ${returnType(plan)};`);
+    const iterator = iterators.get(plan);
+    if (iterator && op.pager) {
       const iterArgs = args.filter((a) => a.name !== "body");
       const iterSignature = iterArgs
         .map((a) => `${a.name}${a.required && a.name !== "query" ? "" : "?"}: ${a.type.replace(/ \| undefined$/, "")}`)
@@ -382,7 +382,7 @@ function emitGroup(group: string, plans: PlannedOperation[], inline: InlineType[
       lines.push(
         docComment(
           [
-            `Every item of every page of {@link ${className}.${op.name}}, fetched page by page as you iterate.`,
+            `Every item of every page of {@link ${apiName}.${op.name}}, fetched page by page as you iterate.`,
             op.pager.kind === "cursor"
               ? `Pages follow the \`${op.pager.param}\` cursor.`
               : "Pages are requested with `page` = 0, 1, 2 ... until a short or empty page.",
@@ -391,12 +391,9 @@ function emitGroup(group: string, plans: PlannedOperation[], inline: InlineType[
           "  ",
         ).trimEnd(),
       );
-      lines.push(`  ${iterName}(${iterSignature}): AsyncIterableIterator<${itemType}> {`);
-      lines.push(`    return this.paginate(E.${op.name}, ${pathArgs}, ${query}, options, P.${op.name});`);
-      lines.push("  }");
-      methodNames.add(iterName);
+      lines.push(`  ${iterator}(${iterSignature}): AsyncIterableIterator<${pagerItemType(plan)}>;`);
     }
-  }
+  });
   lines.push("}", "");
   return lines.join("\n");
 }
@@ -421,16 +418,19 @@ function pagerItemType(plan: PlannedOperation): string {
 
 function emitGroupIndex(groups: string[]): string {
   const lines = [HEADER];
-  for (const g of groups) lines.push(`import { ${groupClassName(g)} } from "./${g}.js";`);
-  lines.push("", "/** Every group of operations, by the name it has on a client (`client.users`, ...). */");
-  lines.push("export const groupClasses = {");
-  for (const g of groups) lines.push(`  ${propertyKey(g)}: ${groupClassName(g)},`);
+  for (const g of groups) lines.push(`import { ${g}Endpoints, type ${groupClassName(g)} } from "./${g}.js";`);
+  lines.push(
+    "",
+    "/** The endpoint table of every group, by the name the group has on a client (`client.users`, ...). */",
+  );
+  lines.push("export const groupTables = {");
+  for (const g of groups) lines.push(`  ${propertyKey(g)}: ${g}Endpoints,`);
   lines.push("} as const;", "");
   lines.push("/** The groups as properties of a client. */");
   lines.push("export interface Groups {");
   for (const g of groups) lines.push(`  readonly ${propertyKey(g)}: ${groupClassName(g)};`);
   lines.push("}", "");
-  lines.push(`export { ${groups.map(groupClassName).join(", ")} };`, "");
+  lines.push(`export type { ${groups.map(groupClassName).join(", ")} };`, "");
   return lines.join("\n");
 }
 

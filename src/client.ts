@@ -5,9 +5,10 @@
 import type { ApiPromise, RequestOptions } from "./core/api-promise.js";
 import { ClientCore, type Endpoint, type HttpMethod } from "./core/client-core.js";
 import { UsageError } from "./core/errors.js";
+import { buildGroup } from "./core/group.js";
 import { type ClientOptions, isPasswordAuth, resolveOptions } from "./core/options.js";
 import type { Schema } from "./core/schema.js";
-import { type Groups, groupClasses } from "./generated/groups/index.js";
+import { type Groups, groupTables } from "./generated/groups/index.js";
 
 export interface RawRequest<T = unknown> extends RequestOptions {
   /** Values for {name} placeholders in the path. */
@@ -45,10 +46,10 @@ export class AsyncClient {
   }
 
   /** @internal Used by the group getters. */
-  _group(name: keyof typeof groupClasses): unknown {
+  _group(name: keyof typeof groupTables): unknown {
     let group = this.#groups.get(name);
     if (!group) {
-      group = new groupClasses[name](this._core);
+      group = buildGroup(this._core, groupTables[name]);
       this.#groups.set(name, group);
     }
     return group;
@@ -126,7 +127,7 @@ export class AsyncClient {
 /** A client from `client.session()`: the same surface; dispose or close it to log out and free its pool. */
 export class AsyncSession extends AsyncClient {}
 
-for (const name of Object.keys(groupClasses) as (keyof typeof groupClasses)[]) {
+for (const name of Object.keys(groupTables) as (keyof typeof groupTables)[]) {
   Object.defineProperty(AsyncClient.prototype, name, {
     configurable: true,
     enumerable: false,

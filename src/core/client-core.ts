@@ -38,6 +38,8 @@ export interface Endpoint {
   /** Template with {name} placeholders, starting with / (joined to the site URL). */
   readonly path: string;
   readonly body?: "json" | "multipart" | "binary";
+  /** The method takes a query object (after the body, if any). */
+  readonly query?: true;
   readonly response: "json" | "binary" | "text" | "empty" | "unknown";
   readonly schema?: Schema;
   /** false: never send the Authorization header (login and friends). */

@@ -1,36 +1,70 @@
-/** The base of every generated group (`client.users`, `client.posts`, ...): a thin view onto the client's core. */
+/**
+ * Builds a group (`client.users`, `client.posts`, ...) from its generated endpoint table. The generated modules
+ * hold data and types only; the methods are made here, once per group per client, on first use. That keeps
+ * `import "matterapi"` cheap (no 512 method bodies to load) while every method stays typed and documented
+ * through the generated interfaces.
+ */
 import type { RequestOptions } from "./api-promise.js";
 import type { ClientCore, Endpoint } from "./client-core.js";
 import { type Pager, paginate } from "./pagination.js";
 
-export type { Endpoint };
+/** An iterator method: pages through the operation `iterate` of the same group. */
+export interface IteratorEntry {
+  readonly iterate: string;
+  readonly pager: Pager;
+}
 
-export abstract class ApiGroup {
-  readonly #core: ClientCore;
+export type GroupTable = Readonly<Record<string, Endpoint | IteratorEntry>>;
 
-  constructor(core: ClientCore) {
-    this.#core = core;
+type Method = (...args: unknown[]) => unknown;
+
+/** Positions of a method's arguments: path parameters first, then body, query and options when present. */
+function layout(ep: Endpoint): { paths: number; body: number; query: number; options: number } {
+  const paths = ep.path.split("{").length - 1;
+  let next = paths;
+  const body = ep.body ? next++ : -1;
+  const query = ep.query ? next++ : -1;
+  return { paths, body, query, options: next };
+}
+
+function operationMethod(core: ClientCore, ep: Endpoint): Method {
+  const { paths, body, query, options } = layout(ep);
+  return (...args: unknown[]) =>
+    core.call(
+      ep,
+      paths > 0 ? (args.slice(0, paths) as (string | number)[]) : undefined,
+      body >= 0 ? args[body] : undefined,
+      query >= 0 ? (args[query] as Record<string, unknown> | undefined) : undefined,
+      args[options] as RequestOptions | undefined,
+    );
+}
+
+function iteratorMethod(core: ClientCore, ep: Endpoint, pager: Pager): Method {
+  const { paths, query } = layout(ep);
+  // An iterator takes the same arguments minus the body: path parameters, query, options.
+  const queryAt = query >= 0 ? paths : -1;
+  const optionsAt = query >= 0 ? paths + 1 : paths;
+  return (...args: unknown[]) =>
+    paginate(
+      core,
+      ep,
+      paths > 0 ? (args.slice(0, paths) as (string | number)[]) : undefined,
+      queryAt >= 0 ? (args[queryAt] as Record<string, unknown> | undefined) : undefined,
+      args[optionsAt] as RequestOptions | undefined,
+      pager,
+    );
+}
+
+export function buildGroup(core: ClientCore, table: GroupTable): Record<string, Method> {
+  const group: Record<string, Method> = {};
+  for (const [name, entry] of Object.entries(table)) {
+    if ("iterate" in entry) {
+      const target = table[entry.iterate];
+      if (!target || "iterate" in target) throw new Error(`matterapi: iterator ${name} names no operation`);
+      group[name] = iteratorMethod(core, target, entry.pager);
+    } else {
+      group[name] = operationMethod(core, entry);
+    }
   }
-
-  /** Runs an operation; the generated method's declared return type gives R. */
-  protected call<R>(
-    ep: Endpoint,
-    path: readonly (string | number)[] | undefined,
-    body: unknown,
-    query: object | undefined,
-    options: RequestOptions | undefined,
-  ): R {
-    return this.#core.call<R>(ep, path, body, query as Record<string, unknown> | undefined, options);
-  }
-
-  /** Iterates over every item of a paged list operation. */
-  protected paginate<T>(
-    ep: Endpoint,
-    path: readonly (string | number)[] | undefined,
-    query: object | undefined,
-    options: RequestOptions | undefined,
-    pager: Pager,
-  ): AsyncIterableIterator<T> {
-    return paginate<T>(this.#core, ep, path, query as Record<string, unknown> | undefined, options, pager);
-  }
+  return group;
 }

@@ -1,0 +1,35 @@
+// Builds dist/: type declarations with tsc (they keep the JSDoc), JavaScript with esbuild as one ESM bundle per
+// entry point. One bundle loads in a third of the time of ~60 separate modules; the schema compiler (TypeBox) and
+// the transports become lazy chunks, loaded on the first request. undici stays a dependency (it is CommonJS).
+import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+rmSync(dist, { recursive: true, force: true });
+
+execFileSync(
+  process.execPath,
+  [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")],
+  {
+    stdio: "inherit",
+  },
+);
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { index: "src/index.ts" },
+  outdir: dist,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  external: ["undici", "node:*"],
+  chunkNames: "chunks/[name]-[hash]",
+  sourcemap: true,
+  logLevel: "warning",
+});
