@@ -48,6 +48,8 @@ export interface CursorPager {
   next: string;
   /** A second query parameter filled from the last item (Mattermost's reports API pages by value + id). */
   also?: { param: string; from: string };
+  /** When the cursor field depends on a sort parameter: the field of the last item for each sort value. */
+  nextBySort?: { param: string; fields: Record<string, string>; default: string };
   /** Response field holding the items when the response is not itself an array. */
   items?: string;
 }

@@ -4,7 +4,7 @@
  */
 import type { ApiPromise, RequestOptions } from "./api-promise.js";
 import type { ClientCore, Endpoint } from "./client-core.js";
-import { UsageError } from "./errors.js";
+import { MatterapiError, UsageError } from "./errors.js";
 
 export type Pager =
   | { kind: "page"; items?: string; postList?: boolean }
@@ -15,6 +15,7 @@ export type Pager =
       /** A response field holding the next cursor, or "last:<field>" of the last item. */
       next: string;
       also?: { param: string; from: string };
+      nextBySort?: { param: string; fields: Record<string, string>; default: string };
       items?: string;
       postList?: boolean;
     };
@@ -66,7 +67,12 @@ export async function* paginate<T>(
     yield* items;
     let cursor: unknown;
     const last = items[items.length - 1] as Record<string, unknown> | undefined;
-    if (pager.next.startsWith("last:")) cursor = last?.[pager.next.slice(5)];
+    if (pager.nextBySort) {
+      const sort = String(q[pager.nextBySort.param] ?? pager.nextBySort.default);
+      const field = pager.nextBySort.fields[sort];
+      if (!field) throw new UsageError(`${ep.id}: cannot page when sorting by ${sort}`);
+      cursor = last?.[field];
+    } else if (pager.next.startsWith("last:")) cursor = last?.[pager.next.slice(5)];
     else cursor = (data as Record<string, unknown> | undefined)?.[pager.next];
     if (items.length === 0 || cursor === undefined || cursor === null || cursor === "") return;
     const key = JSON.stringify(cursor);

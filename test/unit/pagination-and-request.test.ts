@@ -72,6 +72,44 @@ describe("pagination", () => {
   });
 });
 
+describe("cursor pagination", () => {
+  const people = ["ann", "bob", "cy", "di", "ed"].map((name, i) => ({
+    id: `id${i}`,
+    username: `u-${name}`,
+    first_name: name,
+  }));
+
+  it("follows the reports API's value + id cursor, by the sorted column", async () => {
+    const { client, transport } = setup((req) => {
+      const q = new URL(req.url).searchParams;
+      const after = q.get("from_column_value");
+      const start = after ? people.findIndex((p) => p.first_name === after) + 1 : 0;
+      return { body: people.slice(start, start + 2) };
+    });
+    const seen: string[] = [];
+    for await (const user of client.reports.iterUsersForReporting({ sort_column: "FirstName", page_size: 2 })) {
+      seen.push(user.id as string);
+    }
+    expect(seen).toEqual(["id0", "id1", "id2", "id3", "id4"]);
+    const queries = transport.requests.map((r) => new URL(r.url).search);
+    expect(queries[1]).toBe("?sort_column=FirstName&page_size=2&from_column_value=bob&from_id=id1");
+    expect(queries).toHaveLength(4);
+  });
+
+  it("follows an `after` cursor through an object page", async () => {
+    const { client } = setup((req) => {
+      const after = new URL(req.url).searchParams.get("after");
+      const start = after ? people.findIndex((p) => p.id === after) + 1 : 0;
+      return { body: { channels: people.slice(start, start + 2), total_count: people.length } };
+    });
+    const ids: string[] = [];
+    for await (const channel of client.accessControl.iterChannelsForAccessControlPolicy("policy1", { limit: 2 })) {
+      ids.push(channel.id as string);
+    }
+    expect(ids).toEqual(["id0", "id1", "id2", "id3", "id4"]);
+  });
+});
+
 describe("client.request: the escape hatch", () => {
   it("calls any path with params, query and a JSON body, typed by the caller", async () => {
     const { client, transport } = setup(() => ({ status: 201, body: { ok: true } }));

@@ -17,12 +17,14 @@ export const accessControlEndpoints: GroupTable = {
   testAccessControlPolicyExpression: { id: "TestAccessControlPolicyExpression", method: "POST", path: "/api/v4/access_control_policies/cel/test", body: "json", response: "json", schema: S.AccessControlPolicyTestResponse },
   searchAccessControlPolicies: { id: "SearchAccessControlPolicies", method: "POST", path: "/api/v4/access_control_policies/search", body: "json", response: "json", schema: S.AccessControlPoliciesWithCount },
   getAccessControlPolicyAutocompleteFields: { id: "GetAccessControlPolicyAutocompleteFields", method: "GET", path: "/api/v4/access_control_policies/cel/autocomplete/fields", query: true, response: "json", schema: S.AccessControlFieldsAutocompleteResponse },
+  iterAccessControlPolicyAutocompleteFields: { iterate: "getAccessControlPolicyAutocompleteFields", pager: {"kind":"cursor","postList":false,"param":"after","next":"last:name","items":"fields"} },
   getAccessControlPolicy: { id: "GetAccessControlPolicy", method: "GET", path: "/api/v4/access_control_policies/{policy_id}", response: "json", schema: S.AccessControlPolicy },
   deleteAccessControlPolicy: { id: "DeleteAccessControlPolicy", method: "DELETE", path: "/api/v4/access_control_policies/{policy_id}", response: "json", schema: S.StatusOK },
   updateAccessControlPolicyActiveStatus: { id: "UpdateAccessControlPolicyActiveStatus", method: "GET", path: "/api/v4/access_control_policies/{policy_id}/activate", query: true, response: "json", schema: S.StatusOK },
   assignAccessControlPolicyToChannels: { id: "AssignAccessControlPolicyToChannels", method: "POST", path: "/api/v4/access_control_policies/{policy_id}/assign", body: "json", response: "json", schema: S.StatusOK },
   unassignAccessControlPolicyFromChannels: { id: "UnassignAccessControlPolicyFromChannels", method: "DELETE", path: "/api/v4/access_control_policies/{policy_id}/unassign", body: "json", response: "json", schema: S.StatusOK },
   getChannelsForAccessControlPolicy: { id: "GetChannelsForAccessControlPolicy", method: "GET", path: "/api/v4/access_control_policies/{policy_id}/resources/channels", query: true, response: "json", schema: S.ChannelsWithCount },
+  iterChannelsForAccessControlPolicy: { iterate: "getChannelsForAccessControlPolicy", pager: {"kind":"cursor","postList":false,"param":"after","next":"last:id","items":"channels"} },
   searchChannelsForAccessControlPolicy: { id: "SearchChannelsForAccessControlPolicy", method: "POST", path: "/api/v4/access_control_policies/{policy_id}/resources/channels/search", body: "json", response: "json", schema: S.ChannelsWithCount },
   getChannelAccessControlAttributes: { id: "GetChannelAccessControlAttributes", method: "GET", path: "/api/v4/channels/{channel_id}/access_control/attributes", response: "json", schema: GetChannelAccessControlAttributesResponseSchema },
   getCELVisualAST: { id: "GetCELVisualAST", method: "POST", path: "/api/v4/access_control_policies/cel/visual_ast", body: "json", response: "json", schema: S.VisualExpression },
@@ -110,6 +112,14 @@ export interface AccessControlApi {
   getAccessControlPolicyAutocompleteFields(query: M.GetAccessControlPolicyAutocompleteFieldsQuery, options?: RequestOptions): ApiPromise<M.AccessControlFieldsAutocompleteResponse>;
 
   /**
+   * Every item of every page of {@link AccessControlApi.getAccessControlPolicyAutocompleteFields}, fetched page by page as you iterate.
+   * Pages follow the `after` cursor.
+   * @param query - Query parameters, named as on the wire.
+   * @param options - Per-call options.
+   */
+  iterAccessControlPolicyAutocompleteFields(query?: M.GetAccessControlPolicyAutocompleteFieldsQuery, options?: RequestOptions): AsyncIterableIterator<NonNullable<M.AccessControlFieldsAutocompleteResponse["fields"]>[number]>;
+
+  /**
    * Get an access control policy
    *
    * Gets a specific access control policy by its ID.
@@ -190,6 +200,15 @@ export interface AccessControlApi {
    * @see https://developers.mattermost.com/api-documentation/#/operations/GetChannelsForAccessControlPolicy
    */
   getChannelsForAccessControlPolicy(policyId: string, query: M.GetChannelsForAccessControlPolicyQuery, options?: RequestOptions): ApiPromise<M.ChannelsWithCount>;
+
+  /**
+   * Every item of every page of {@link AccessControlApi.getChannelsForAccessControlPolicy}, fetched page by page as you iterate.
+   * Pages follow the `after` cursor.
+   * @param policyId - The ID of the access control policy.
+   * @param query - Query parameters, named as on the wire.
+   * @param options - Per-call options.
+   */
+  iterChannelsForAccessControlPolicy(policyId: string, query?: M.GetChannelsForAccessControlPolicyQuery, options?: RequestOptions): AsyncIterableIterator<NonNullable<M.ChannelsWithCount["channels"]>[number]>;
 
   /**
    * Search channels for an access control policy

@@ -13,6 +13,7 @@ const GetPostsForReportingResponseSchema: Schema = { type: "object", properties:
 /** The endpoints of {@link ReportsApi}: the client builds `client.reports` from this table. */
 export const reportsEndpoints: GroupTable = {
   getUsersForReporting: { id: "GetUsersForReporting", method: "GET", path: "/api/v4/reports/users", query: true, response: "json", schema: GetUsersForReportingResponseSchema },
+  iterUsersForReporting: { iterate: "getUsersForReporting", pager: {"kind":"cursor","postList":false,"param":"from_column_value","next":"last:username","nextBySort":{"param":"sort_column","default":"Username","fields":{"CreateAt":"create_at","Username":"username","FirstName":"first_name","LastName":"last_name","Nickname":"nickname","Email":"email"}},"also":{"param":"from_id","from":"id"}} },
   getUserCountForReporting: { id: "GetUserCountForReporting", method: "GET", path: "/api/v4/reports/users/count", query: true, response: "json", schema: GetUserCountForReportingResponseSchema },
   startBatchUsersExport: { id: "StartBatchUsersExport", method: "POST", path: "/api/v4/reports/users/export", query: true, response: "json", schema: StartBatchUsersExportResponseSchema },
   getPostsForReporting: { id: "GetPostsForReporting", method: "POST", path: "/api/v4/reports/posts", body: "json", response: "json", schema: GetPostsForReportingResponseSchema },
@@ -32,6 +33,14 @@ export interface ReportsApi {
    * @see https://developers.mattermost.com/api-documentation/#/operations/GetUsersForReporting
    */
   getUsersForReporting(query?: M.GetUsersForReportingQuery, options?: RequestOptions): ApiPromise<M.GetUsersForReportingResponse>;
+
+  /**
+   * Every item of every page of {@link ReportsApi.getUsersForReporting}, fetched page by page as you iterate.
+   * Pages follow the `from_column_value` cursor.
+   * @param query - Query parameters, named as on the wire.
+   * @param options - Per-call options.
+   */
+  iterUsersForReporting(query?: M.GetUsersForReportingQuery, options?: RequestOptions): AsyncIterableIterator<M.GetUsersForReportingResponse[number]>;
 
   /**
    * Gets the full count of users that match the filter.
