@@ -5,12 +5,14 @@ import type { Schema } from "../../core/schema.js";
 import * as S from "../schemas.js";
 import type * as M from "../models/index.js";
 
+const GetEmojiListResponseSchema: Schema = { type: "array", items: S.Emoji };
 const SearchEmojiResponseSchema: Schema = { type: "array", items: S.Emoji };
 const GetEmojisByNamesResponseSchema: Schema = { type: "array", items: S.User };
 
 /** The endpoints of {@link EmojiApi}: the client builds `client.emoji` from this table. */
 export const emojiEndpoints: GroupTable = {
-  getEmojiList: { id: "GetEmojiList", method: "GET", path: "/api/v4/emoji", query: true, response: "json", schema: S.Emoji },
+  getEmojiList: { id: "GetEmojiList", method: "GET", path: "/api/v4/emoji", query: true, response: "json", schema: GetEmojiListResponseSchema },
+  iterEmojiList: { iterate: "getEmojiList", pager: {"kind":"page"} },
   createEmoji: { id: "CreateEmoji", method: "POST", path: "/api/v4/emoji", body: "multipart", response: "json", schema: S.Emoji },
   getEmoji: { id: "GetEmoji", method: "GET", path: "/api/v4/emoji/{emoji_id}", response: "json", schema: S.Emoji },
   deleteEmoji: { id: "DeleteEmoji", method: "DELETE", path: "/api/v4/emoji/{emoji_id}", response: "json", schema: S.Emoji },
@@ -34,7 +36,15 @@ export interface EmojiApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/GetEmojiList
    */
-  getEmojiList(query?: M.GetEmojiListQuery, options?: RequestOptions): ApiPromise<M.Emoji>;
+  getEmojiList(query?: M.GetEmojiListQuery, options?: RequestOptions): ApiPromise<M.GetEmojiListResponse>;
+
+  /**
+   * Every item of every page of {@link EmojiApi.getEmojiList}, fetched page by page as you iterate.
+   * Pages are requested with `page` = 0, 1, 2 ... until a short or empty page.
+   * @param query - Query parameters, named as on the wire.
+   * @param options - Per-call options.
+   */
+  iterEmojiList(query?: M.GetEmojiListQuery, options?: RequestOptions): AsyncIterableIterator<M.GetEmojiListResponse[number]>;
 
   /**
    * Create a custom emoji

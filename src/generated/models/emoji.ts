@@ -13,6 +13,8 @@ export interface GetEmojiListQuery {
   sort?: string;
 }
 
+export type GetEmojiListResponse = Emoji[];
+
 export interface CreateEmojiBody {
   /** A file to be uploaded */
   image: Uploads;
