@@ -1,6 +1,13 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // Examples import the package by name, as users do; tests run them from source.
+    alias: [
+      { find: /^matterapi\/testing$/, replacement: new URL("./src/testing/index.ts", import.meta.url).pathname },
+      { find: /^matterapi$/, replacement: new URL("./src/index.ts", import.meta.url).pathname },
+    ],
+  },
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 20_000,

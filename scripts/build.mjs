@@ -21,14 +21,14 @@ execFileSync(
 
 await build({
   absWorkingDir: root,
-  entryPoints: { index: "src/index.ts" },
+  entryPoints: { index: "src/index.ts", testing: "src/testing/index.ts" },
   outdir: dist,
   bundle: true,
   splitting: true,
   format: "esm",
   platform: "neutral",
   target: "es2022",
-  external: ["undici", "node:*"],
+  external: ["undici", "ws", "node:*"],
   chunkNames: "chunks/[name]-[hash]",
   sourcemap: true,
   logLevel: "warning",

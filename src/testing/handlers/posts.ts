@@ -1,0 +1,301 @@
+/** Posts, threads and reactions (api4/post.go, api4/reaction.go), with the events they cause. */
+import { Errors } from "../app-error.js";
+import {
+  channelParam,
+  type Env,
+  intQuery,
+  isAdmin,
+  ok,
+  paging,
+  requireChannelAccess,
+  requireString,
+  userParam,
+} from "../env.js";
+import { newId } from "../ids.js";
+import type { Context, Router } from "../router.js";
+import type { ChannelRecord, PostRecord, ReactionRecord, UserRecord } from "../store.js";
+
+function postParam(ctx: Context, env: Env): PostRecord {
+  const id = ctx.params.post_id;
+  if (!/^[a-z0-9]{26}$/.test(id)) throw Errors.invalidUrlParam("post_id");
+  const post = env.store.posts.get(id);
+  if (!post || post.delete_at !== 0) throw Errors.postMissing();
+  return post;
+}
+
+function requireAuthorOrAdmin(me: UserRecord, post: PostRecord, permission: string): void {
+  if (post.user_id !== me.id && !isAdmin(me)) throw Errors.permissions(permission);
+}
+
+/** The post as the API shows it: with its files and reactions in metadata (app/post_metadata.go). */
+function view(env: Env, post: PostRecord): PostRecord {
+  const files = post.file_ids.map((id) => env.store.files.get(id)?.info).filter((f) => f !== undefined);
+  const reactions = [...env.store.reactions.values()].filter((r) => r.post_id === post.id);
+  const metadata: Record<string, unknown> = {};
+  if (files.length > 0) metadata.files = files;
+  if (reactions.length > 0) metadata.reactions = reactions;
+  return { ...post, ...(reactions.length > 0 ? { has_reactions: true } : {}), metadata };
+}
+
+export function registerPosts(router: Router, env: Env): void {
+  const { store } = env;
+
+  router.add("POST", "/api/v4/posts", "CreatePost", (ctx) => {
+    const me = ctx.me();
+    const body = ctx.json<Partial<PostRecord>>("post");
+    const channelId = requireString(body.channel_id, "channel_id");
+    const channel = store.channels.get(channelId);
+    if (!channel || channel.delete_at !== 0) throw Errors.channelMissing();
+    if (!store.isChannelMember(channel.id, me.id) && !isAdmin(me)) throw Errors.permissions("create_post");
+    const rootId = body.root_id ?? "";
+    if (rootId) {
+      const root = store.posts.get(rootId);
+      if (!root || root.channel_id !== channel.id || root.delete_at !== 0) throw Errors.invalidBodyParam("root_id");
+    }
+    const fileIds = Array.isArray(body.file_ids) ? body.file_ids.map(String) : [];
+    for (const id of fileIds) {
+      const file = store.files.get(id);
+      // app/post.go attachFilesToPost: only the poster's unattached files of this channel.
+      if (!file || file.info.user_id !== me.id || file.info.channel_id !== channel.id || file.info.post_id) {
+        throw Errors.invalidBodyParam("file_ids");
+      }
+    }
+    const at = store.now();
+    const post: PostRecord = {
+      id: newId(),
+      create_at: at,
+      update_at: at,
+      edit_at: 0,
+      delete_at: 0,
+      is_pinned: false,
+      user_id: me.id,
+      channel_id: channel.id,
+      root_id: rootId,
+      original_id: "",
+      message: typeof body.message === "string" ? body.message : "",
+      type: "",
+      props: body.props && typeof body.props === "object" ? body.props : {},
+      hashtags: (typeof body.message === "string" ? (body.message.match(/#[A-Za-z][\w-]*/g) ?? []) : []).join(" "),
+      file_ids: fileIds,
+      pending_post_id: typeof body.pending_post_id === "string" ? body.pending_post_id : "",
+      reply_count: 0,
+      last_reply_at: 0,
+    };
+    store.posts.set(post.id, post);
+    for (const id of fileIds) {
+      const file = store.files.get(id);
+      if (file) file.info.post_id = post.id;
+    }
+    if (rootId) {
+      const root = store.posts.get(rootId) as PostRecord;
+      root.reply_count++;
+      root.last_reply_at = at;
+    }
+    channel.last_post_at = at;
+    channel.total_msg_count++;
+    if (!rootId) {
+      channel.last_root_post_at = at;
+      channel.total_msg_count_root++;
+    }
+    const team = store.teams.get(channel.team_id);
+    const mentioned = new Set(
+      [...(post.message.match(/@([a-z0-9.\-_]+)/g) ?? [])].map((m) => store.userByName(m.slice(1))?.id).filter(Boolean),
+    );
+    // app/notification.go: `posted` carries the post JSON-encoded, and `mentions` (also JSON-encoded) only for a
+    // receiver who is mentioned, holding just that receiver's id.
+    env.publish(
+      "posted",
+      {
+        channel_display_name: channel.display_name,
+        channel_name: channel.name,
+        channel_type: channel.type,
+        post: JSON.stringify(view(env, post)),
+        sender_name: `@${me.username}`,
+        set_online: true,
+        team_id: team?.id ?? "",
+        ...(fileIds.length > 0 ? { otherFile: "true" } : {}),
+        ...(fileIds.some((id) => store.files.get(id)?.info.mime_type.startsWith("image/")) ? { image: "true" } : {}),
+      },
+      { channel_id: channel.id },
+      (userId, data) => (mentioned.has(userId) ? { ...data, mentions: JSON.stringify([userId]) } : data),
+    );
+    return { status: 201, json: view(env, post) };
+  });
+
+  router.add("GET", "/api/v4/posts/{post_id}", "GetPost", (ctx) => {
+    const post = postParam(ctx, env);
+    requireChannelAccess(ctx, env, store.channels.get(post.channel_id) as ChannelRecord);
+    return { json: view(env, post) };
+  });
+
+  // api4/post.go getPostsForChannel: newest first; page/per_page, or before/after a post, or since a time.
+  router.add("GET", "/api/v4/channels/{channel_id}/posts", "GetPostsForChannel", (ctx) => {
+    const channel = channelParam(ctx, env);
+    requireChannelAccess(ctx, env, channel);
+    const includeDeleted = ctx.query.get("include_deleted") === "true";
+    const all = [...store.posts.values()]
+      .filter((p) => p.channel_id === channel.id && (includeDeleted || p.delete_at === 0))
+      .sort((a, b) => b.create_at - a.create_at);
+    const since = ctx.query.get("since");
+    if (since) {
+      const time = intQuery(ctx, "since", 0);
+      return {
+        json: postList(
+          env,
+          all.filter((p) => p.update_at > time || p.create_at > time),
+          "",
+          "",
+        ),
+      };
+    }
+    const { page, perPage } = paging(ctx);
+    const before = ctx.query.get("before");
+    const after = ctx.query.get("after");
+    let window = all;
+    if (before || after) {
+      const at = all.findIndex((p) => p.id === (before ?? after));
+      if (at < 0) throw Errors.invalidUrlParam(before ? "before" : "after");
+      window = before ? all.slice(at + 1) : all.slice(0, at).reverse();
+    }
+    const pageItems = window.slice(page * perPage, (page + 1) * perPage);
+    const ordered = after ? pageItems.reverse() : pageItems;
+    // app/post.go AddCursorIdsForPostList: the post just newer than the page, and the one just older.
+    const next = ordered.length > 0 ? (all[all.indexOf(ordered[0]) - 1]?.id ?? "") : "";
+    const prev = ordered.length > 0 ? (all[all.indexOf(ordered[ordered.length - 1]) + 1]?.id ?? "") : "";
+    return { json: postList(env, ordered, next, prev) };
+  });
+
+  router.add("GET", "/api/v4/posts/{post_id}/thread", "GetPostThread", (ctx) => {
+    const post = postParam(ctx, env);
+    requireChannelAccess(ctx, env, store.channels.get(post.channel_id) as ChannelRecord);
+    const rootId = post.root_id || post.id;
+    const thread = [...store.posts.values()]
+      .filter((p) => (p.id === rootId || p.root_id === rootId) && p.delete_at === 0)
+      .sort((a, b) => b.create_at - a.create_at);
+    return { json: postList(env, thread, "", "") };
+  });
+
+  const edit = (ctx: Context, changes: Partial<PostRecord>, permission: string) => {
+    const me = ctx.me();
+    const post = postParam(ctx, env);
+    requireAuthorOrAdmin(me, post, permission);
+    const at = store.now();
+    if (changes.message !== undefined && changes.message !== post.message) post.edit_at = at;
+    Object.assign(post, changes, { update_at: at });
+    env.publish("post_edited", { post: JSON.stringify(view(env, post)) }, { channel_id: post.channel_id });
+    return { json: view(env, post) };
+  };
+
+  router.add("PUT", "/api/v4/posts/{post_id}", "UpdatePost", (ctx) => {
+    const body = ctx.json<Partial<PostRecord>>("post");
+    if (body.id !== undefined && body.id !== ctx.params.post_id) throw Errors.invalidBodyParam("id");
+    return edit(
+      ctx,
+      { message: requireString(body.message, "message"), ...(body.props ? { props: body.props } : {}) },
+      "edit_post",
+    );
+  });
+
+  router.add("PUT", "/api/v4/posts/{post_id}/patch", "PatchPost", (ctx) => {
+    const body = ctx.json<Partial<PostRecord>>("post");
+    const changes: Partial<PostRecord> = {};
+    if (typeof body.message === "string") changes.message = body.message;
+    if (typeof body.is_pinned === "boolean") changes.is_pinned = body.is_pinned;
+    if (body.props && typeof body.props === "object") changes.props = body.props;
+    return edit(ctx, changes, "edit_post");
+  });
+
+  router.add("DELETE", "/api/v4/posts/{post_id}", "DeletePost", (ctx) => {
+    const me = ctx.me();
+    const post = postParam(ctx, env);
+    requireAuthorOrAdmin(me, post, "delete_post");
+    const at = store.now();
+    for (const p of store.posts.values()) {
+      if (p.id === post.id || p.root_id === post.id) {
+        p.delete_at = at;
+        p.update_at = at;
+      }
+    }
+    // app/post.go DeletePost: two copies, delete_by only in the one for admins.
+    env.publish(
+      "post_deleted",
+      { post: JSON.stringify(view(env, post)) },
+      { channel_id: post.channel_id },
+      (userId, data) => {
+        const receiver = store.users.get(userId);
+        return receiver && isAdmin(receiver) ? { ...data, delete_by: me.id } : data;
+      },
+    );
+    return ok();
+  });
+
+  router.add("GET", "/api/v4/posts/{post_id}/files/info", "GetFileInfosForPost", (ctx) => {
+    const post = postParam(ctx, env);
+    requireChannelAccess(ctx, env, store.channels.get(post.channel_id) as ChannelRecord);
+    return { json: post.file_ids.map((id) => store.files.get(id)?.info).filter((f) => f !== undefined) };
+  });
+
+  // Reactions (api4/reaction.go).
+  router.add("POST", "/api/v4/reactions", "SaveReaction", (ctx) => {
+    const me = ctx.me();
+    const body = ctx.json<Partial<ReactionRecord>>("reaction");
+    if (body.user_id !== me.id) throw Errors.reactionOtherUser();
+    const post = store.posts.get(requireString(body.post_id, "post_id"));
+    if (!post || post.delete_at !== 0) throw Errors.postMissing();
+    const channel = store.channels.get(post.channel_id) as ChannelRecord;
+    requireChannelAccess(ctx, env, channel);
+    const emoji = typeof body.emoji_name === "string" ? body.emoji_name : "";
+    if (!/^[a-zA-Z0-9_+-]{1,64}$/.test(emoji)) throw Errors.reactionInvalid();
+    const at = store.now();
+    const reaction: ReactionRecord = {
+      user_id: me.id,
+      post_id: post.id,
+      emoji_name: emoji,
+      create_at: at,
+      update_at: at,
+      delete_at: 0,
+      remote_id: "",
+      channel_id: channel.id,
+    };
+    store.reactions.set(`${post.id}:${me.id}:${emoji}`, reaction);
+    env.publish("reaction_added", { reaction: JSON.stringify(reaction) }, { channel_id: channel.id });
+    return { json: reaction };
+  });
+
+  router.add("GET", "/api/v4/posts/{post_id}/reactions", "GetReactions", (ctx) => {
+    const post = postParam(ctx, env);
+    requireChannelAccess(ctx, env, store.channels.get(post.channel_id) as ChannelRecord);
+    return { json: [...store.reactions.values()].filter((r) => r.post_id === post.id) };
+  });
+
+  router.add("DELETE", "/api/v4/users/{user_id}/posts/{post_id}/reactions/{emoji_name}", "DeleteReaction", (ctx) => {
+    const me = ctx.me();
+    const user = userParam(ctx, env);
+    if (user.id !== me.id && !isAdmin(me)) throw Errors.permissions("remove_others_reactions");
+    const post = postParam(ctx, env);
+    const key = `${post.id}:${user.id}:${ctx.params.emoji_name}`;
+    const reaction = store.reactions.get(key);
+    if (!reaction) throw Errors.reactionMissing();
+    store.reactions.delete(key);
+    env.publish("reaction_removed", { reaction: JSON.stringify(reaction) }, { channel_id: post.channel_id });
+    return ok();
+  });
+}
+
+/** A PostList: ids in `order`, posts by id, plus the root of any reply whose root is not in the page. */
+function postList(env: Env, posts: PostRecord[], next: string, prev: string) {
+  const map: Record<string, PostRecord> = {};
+  for (const post of posts) {
+    map[post.id] = view(env, post);
+    const root = post.root_id ? env.store.posts.get(post.root_id) : undefined;
+    if (root && !map[root.id]) map[root.id] = view(env, root);
+  }
+  return {
+    order: posts.map((p) => p.id),
+    posts: map,
+    next_post_id: next,
+    prev_post_id: prev,
+    has_next: next !== "",
+    first_inaccessible_post_time: 0,
+  };
+}

@@ -1,0 +1,237 @@
+/** Users, login and logout, personal access tokens, statuses and preferences (api4/user.go, status.go, preference.go). */
+import { Errors } from "../app-error.js";
+import { type Env, ok, pageOf, publicUser, requireSelfOrAdmin, requireString, userParam } from "../env.js";
+import { newId } from "../ids.js";
+import type { Router } from "../router.js";
+import type { UserRecord } from "../store.js";
+import { verifyTotp } from "../totp.js";
+
+const USERNAME = /^[a-z0-9.\-_]{3,22}$/;
+
+export function registerUsers(router: Router, env: Env): void {
+  const { store } = env;
+
+  // api4/user.go login: the body is decoded as a map of strings (a JSON boolean is dropped), 200 with the User
+  // and the session token in the Token header.
+  router.add("POST", "/api/v4/users/login", "Login", (ctx) => {
+    const body = ctx.json<Record<string, unknown>>("login");
+    const str = (key: string) => (typeof body[key] === "string" ? (body[key] as string) : "");
+    const user = store.userByLogin(str("login_id"));
+    const secrets = user && store.secrets.get(user.id);
+    if (!user || user.delete_at !== 0 || !secrets?.password || secrets.password !== str("password")) {
+      throw Errors.invalidCredentials();
+    }
+    if (secrets.mfaSecret) {
+      if (!str("token")) throw Errors.mfaMissing();
+      if (!verifyTotp(secrets.mfaSecret, str("token"))) throw Errors.mfaBadCode();
+    }
+    const session = store.createSession(user.id, "login");
+    env.stats.logins++;
+    return { status: 200, json: publicUser(user), headers: { Token: session.token } };
+  });
+
+  // api4/user.go logout: needs no session; revokes the one it is given.
+  router.add("POST", "/api/v4/users/logout", "Logout", (ctx) => {
+    if (ctx.session?.kind === "login") store.sessions.delete(ctx.session.token);
+    env.stats.logouts++;
+    return ok();
+  });
+
+  router.add("POST", "/api/v4/users/mfa", "CheckUserMfa", (ctx) => {
+    const body = ctx.json<{ login_id?: string }>("login_id");
+    const user = store.userByLogin(requireString(body.login_id, "login_id"));
+    return { json: { mfa_required: Boolean(user && store.secrets.get(user.id)?.mfaSecret) } };
+  });
+
+  router.add("POST", "/api/v4/users", "CreateUser", (ctx) => {
+    const body = ctx.json<Partial<UserRecord> & { password?: string }>("user");
+    const username = requireString(body.username, "username").toLowerCase();
+    const email = requireString(body.email, "email").toLowerCase();
+    if (!USERNAME.test(username)) throw Errors.invalidBodyParam("username");
+    if (store.userByName(username)) throw Errors.usernameExists();
+    if (store.userByLogin(email)) throw Errors.emailExists();
+    const user = store.createUser(
+      {
+        username,
+        email,
+        first_name: body.first_name ?? "",
+        last_name: body.last_name ?? "",
+        nickname: body.nickname ?? "",
+        locale: body.locale ?? "en",
+      },
+      { password: requireString(body.password, "password") },
+    );
+    return { status: 201, json: publicUser(user) };
+  });
+
+  router.add("GET", "/api/v4/users/{user_id}", "GetUser", (ctx) => ({ json: publicUser(userParam(ctx, env)) }));
+
+  router.add("GET", "/api/v4/users/username/{username}", "GetUserByUsername", (ctx) => {
+    ctx.me();
+    if (!/^[a-z0-9.\-_]+$/i.test(ctx.params.username)) throw Errors.invalidBodyParam("username");
+    const user = store.userByName(ctx.params.username);
+    if (!user) throw Errors.userByUsernameMissing();
+    return { json: publicUser(user) };
+  });
+
+  router.add("GET", "/api/v4/users", "GetUsers", (ctx) => {
+    ctx.me();
+    const inTeam = ctx.query.get("in_team");
+    const inChannel = ctx.query.get("in_channel");
+    const users = [...store.users.values()]
+      .filter((u) => u.delete_at === 0)
+      .filter((u) => !inTeam || store.isTeamMember(inTeam, u.id))
+      .filter((u) => !inChannel || store.isChannelMember(inChannel, u.id))
+      .sort((a, b) => a.username.localeCompare(b.username));
+    return { json: pageOf(users, ctx).map(publicUser) };
+  });
+
+  router.add("POST", "/api/v4/users/ids", "GetUsersByIds", (ctx) => {
+    ctx.me();
+    const ids = ctx.json<unknown[]>("user_ids");
+    if (!Array.isArray(ids)) throw Errors.invalidBodyParam("user_ids");
+    return {
+      json: ids
+        .map((id) => store.users.get(String(id)))
+        .filter((u) => u !== undefined)
+        .map(publicUser),
+    };
+  });
+
+  router.add("POST", "/api/v4/users/usernames", "GetUsersByUsernames", (ctx) => {
+    ctx.me();
+    const names = ctx.json<unknown[]>("usernames");
+    if (!Array.isArray(names)) throw Errors.invalidBodyParam("usernames");
+    return {
+      json: names
+        .map((n) => store.userByName(String(n)))
+        .filter((u) => u !== undefined)
+        .map(publicUser),
+    };
+  });
+
+  // api4/user.go searchUsers: term matched against the start of username, names and nickname.
+  router.add("POST", "/api/v4/users/search", "SearchUsers", (ctx) => {
+    ctx.me();
+    const body = ctx.json<{ term?: string; team_id?: string; in_channel_id?: string; limit?: number }>("search");
+    const term = requireString(body.term, "term").toLowerCase().replace(/^@/, "");
+    const matches = [...store.users.values()].filter(
+      (u) =>
+        u.delete_at === 0 &&
+        [u.username, u.first_name, u.last_name, u.nickname].some((field) => field.toLowerCase().startsWith(term)) &&
+        (!body.team_id || store.isTeamMember(body.team_id, u.id)) &&
+        (!body.in_channel_id || store.isChannelMember(body.in_channel_id, u.id)),
+    );
+    return { json: matches.slice(0, body.limit ?? 100).map(publicUser) };
+  });
+
+  // Personal access tokens (api4/user.go createUserAccessToken): the token is shown once, at creation.
+  router.add("POST", "/api/v4/users/{user_id}/tokens", "CreateUserAccessToken", (ctx) => {
+    const user = userParam(ctx, env);
+    requireSelfOrAdmin(ctx, user, "create_user_access_token");
+    const body = ctx.json<{ description?: string }>("token");
+    const record = {
+      id: newId(),
+      token: newId(),
+      user_id: user.id,
+      description: requireString(body.description, "description"),
+      is_active: true,
+    };
+    store.accessTokens.set(record.id, record);
+    store.createSession(user.id, "access_token", record.token);
+    return { json: record };
+  });
+
+  router.add("GET", "/api/v4/users/{user_id}/tokens", "GetUserAccessTokensForUser", (ctx) => {
+    const user = userParam(ctx, env);
+    requireSelfOrAdmin(ctx, user, "read_user_access_token");
+    const tokens = [...store.accessTokens.values()].filter((t) => t.user_id === user.id);
+    return { json: pageOf(tokens, ctx).map(({ token: _secret, ...rest }) => rest) };
+  });
+
+  router.add("POST", "/api/v4/users/tokens/revoke", "RevokeUserAccessToken", (ctx) => {
+    const body = ctx.json<{ token_id?: string }>("token_id");
+    const record = store.accessTokens.get(requireString(body.token_id, "token_id"));
+    if (!record) throw Errors.tokenMissing();
+    const owner = store.users.get(record.user_id);
+    if (owner) requireSelfOrAdmin(ctx, owner, "revoke_user_access_token");
+    store.accessTokens.delete(record.id);
+    store.sessions.delete(record.token);
+    return ok();
+  });
+
+  // Statuses (api4/status.go).
+  router.add("GET", "/api/v4/users/{user_id}/status", "GetUserStatus", (ctx) => {
+    ctx.me();
+    const user = userParam(ctx, env);
+    return { json: store.statuses.get(user.id) };
+  });
+
+  router.add("PUT", "/api/v4/users/{user_id}/status", "UpdateUserStatus", (ctx) => {
+    const user = userParam(ctx, env);
+    requireSelfOrAdmin(ctx, user, "edit_other_users");
+    const body = ctx.json<{ user_id?: string; status?: string }>("status");
+    if (body.user_id !== user.id) throw Errors.invalidBodyParam("user_id");
+    const status = requireString(body.status, "status");
+    if (!["online", "away", "offline", "dnd"].includes(status)) throw Errors.invalidBodyParam("status");
+    const record = {
+      ...(store.statuses.get(user.id) ?? { dnd_end_time: 0 }),
+      user_id: user.id,
+      status,
+      manual: true,
+      last_activity_at: store.now(),
+    };
+    store.statuses.set(user.id, record as NonNullable<ReturnType<typeof store.statuses.get>>);
+    env.publish("status_change", { status, user_id: user.id }, { user_id: user.id });
+    return { json: record };
+  });
+
+  router.add("POST", "/api/v4/users/status/ids", "GetUsersStatusesByIds", (ctx) => {
+    ctx.me();
+    const ids = ctx.json<unknown[]>("user_ids");
+    if (!Array.isArray(ids)) throw Errors.invalidBodyParam("user_ids");
+    return { json: ids.map((id) => store.statuses.get(String(id))).filter((s) => s !== undefined) };
+  });
+
+  // Preferences (api4/preference.go).
+  router.add("GET", "/api/v4/users/{user_id}/preferences", "GetPreferences", (ctx) => {
+    const user = userParam(ctx, env);
+    requireSelfOrAdmin(ctx, user);
+    return { json: [...store.preferences.values()].filter((p) => p.user_id === user.id) };
+  });
+
+  router.add("GET", "/api/v4/users/{user_id}/preferences/{category}", "GetPreferencesByCategory", (ctx) => {
+    const user = userParam(ctx, env);
+    requireSelfOrAdmin(ctx, user);
+    return {
+      json: [...store.preferences.values()].filter((p) => p.user_id === user.id && p.category === ctx.params.category),
+    };
+  });
+
+  router.add("PUT", "/api/v4/users/{user_id}/preferences", "UpdatePreferences", (ctx) => {
+    const user = userParam(ctx, env);
+    requireSelfOrAdmin(ctx, user);
+    const list = ctx.json<{ user_id?: string; category?: string; name?: string; value?: string }[]>("preferences");
+    if (!Array.isArray(list) || list.length === 0 || list.length > 100) throw Errors.invalidBodyParam("preferences");
+    for (const p of list) {
+      if (p.user_id !== user.id) throw Errors.permissions("edit_other_users");
+      const record = {
+        user_id: user.id,
+        category: requireString(p.category, "category"),
+        name: requireString(p.name, "name"),
+        value: String(p.value ?? ""),
+      };
+      store.preferences.set(`${user.id}:${record.category}:${record.name}`, record);
+    }
+    return ok();
+  });
+
+  router.add("POST", "/api/v4/users/{user_id}/preferences/delete", "DeletePreferences", (ctx) => {
+    const user = userParam(ctx, env);
+    requireSelfOrAdmin(ctx, user);
+    const list = ctx.json<{ category?: string; name?: string }[]>("preferences");
+    if (!Array.isArray(list)) throw Errors.invalidBodyParam("preferences");
+    for (const p of list) store.preferences.delete(`${user.id}:${p.category}:${p.name}`);
+    return ok();
+  });
+}

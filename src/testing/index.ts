@@ -1,0 +1,21 @@
+/**
+ * matterapi/testing: a faithful, stateful fake of the core of Mattermost (REST and WebSocket), in process, for
+ * tests and demos.
+ *
+ *   import { createTestServer } from "matterapi/testing";
+ *   const server = await createTestServer();
+ *   const client = new AsyncClient({ url: server.url, auth: { token: server.admin.token } });
+ */
+
+export type { Stats } from "./env.js";
+export {
+  type ChannelInfo,
+  createTestServer,
+  type Fault,
+  type FaultMatch,
+  type Faults,
+  type TestServer,
+  type TestServerOptions,
+  type TestUser,
+} from "./server.js";
+export { totp } from "./totp.js";

@@ -1,0 +1,437 @@
+/**
+ * createTestServer(): an in-process fake of the core of Mattermost (HTTP and WebSocket) on a free loopback port,
+ * seeded with users, a bot, a team and channels. Stateful, with the server's status codes, error ids and JSON
+ * shapes; every JSON answer is checked against the spec's schema (with our overlay) before it is sent. An
+ * operation it does not implement answers 501 naming the operation, never a fake success.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { Endpoint } from "../core/client-core.js";
+import { loadValidator, ResponseValidator } from "../core/validation.js";
+import { groupTables } from "../generated/groups/index.js";
+import { operations } from "../generated/operations.js";
+import { AppErrorReply, Errors } from "./app-error.js";
+import type { Env, Stats } from "./env.js";
+import { registerFiles } from "./handlers/files.js";
+import { registerPosts } from "./handlers/posts.js";
+import { registerTeamsAndChannels } from "./handlers/teams-channels.js";
+import { registerUsers } from "./handlers/users.js";
+import { type Context, matchTemplate, type Reply, Router } from "./router.js";
+import { type ChannelRecord, Store, type TeamRecord, type UserRecord } from "./store.js";
+import { WebSocketHub, type WebSocketOptions } from "./websocket.js";
+
+export interface TestServerOptions {
+  /** Check every JSON answer against the spec's schema; a mismatch answers 500 and is recorded. Default true. */
+  validateResponses?: boolean;
+  /** Server version reported in headers and `hello`. Default "10.11.0". */
+  serverVersion?: string;
+  /** WebSocket timings (ms): authTimeout 5000, pingInterval 60000, pongTimeout 100000 by default. */
+  webSocket?: Partial<WebSocketOptions>;
+}
+
+export interface TestUser {
+  id: string;
+  username: string;
+  email: string;
+  password: string;
+  /** A personal access token of this user. */
+  token: string;
+}
+
+/** What the next matching requests get instead of a normal answer. */
+export type Fault =
+  | { status: number; retryAfter?: number; body?: string | Record<string, unknown> }
+  | { delay: number }
+  | { drop: "before-answer" | "mid-answer" };
+
+export interface FaultMatch {
+  method?: string;
+  /** A path (exact) or a pattern the path must match. */
+  path?: string | RegExp;
+}
+
+export interface Faults {
+  /** The next `count` requests (that match) get `fault`. Queued faults apply in order. */
+  next(count: number, fault: Fault, match?: FaultMatch): void;
+  /** Drops every queued fault. */
+  clear(): void;
+  /** Closes every WebSocket with this close code (1006: dropped without a close frame). */
+  closeWebSockets(code?: number): void;
+  /** Forgets every WebSocket connection, as after a restart: a resume gets a new hello. */
+  forgetConnections(): void;
+  /** Makes the WebSocket side silent: no pings, no pongs. */
+  silenceWebSockets(on?: boolean): void;
+  /** Expires one session (by token), or every session of every user. */
+  expireSession(token?: string): void;
+}
+
+export interface TestServer {
+  /** Site URL, e.g. http://127.0.0.1:41234. */
+  url: string;
+  /** A system admin, with a password and a personal access token. */
+  admin: TestUser;
+  /** A regular user, member of the team and its channels. */
+  user: TestUser;
+  /** A user with MFA on: log in with `totp(mfaSecret)` from "matterapi/testing". */
+  mfaUser: TestUser & { mfaSecret: string };
+  /** A bot user and its access token. */
+  bot: { id: string; username: string; token: string };
+  team: { id: string; name: string; display_name: string };
+  channels: { townSquare: ChannelInfo; offTopic: ChannelInfo; general: ChannelInfo; private: ChannelInfo };
+  stats: Readonly<Stats>;
+  faults: Faults;
+  /** Answers that failed the server's own schema check (should stay empty). */
+  invalidResponses: string[];
+  /** Operation ids the fake implements. */
+  implemented: ReadonlySet<string>;
+  /** How many requests each implemented operation answered (any status). */
+  served: ReadonlyMap<string, number>;
+  /** The state, for tests that need to look or reach in. */
+  store: Store;
+  /** WebSocket connections kept for resume, and sockets open. */
+  webSockets(): { connections: number; open: number };
+  close(): Promise<void>;
+}
+
+export interface ChannelInfo {
+  id: string;
+  name: string;
+  display_name: string;
+}
+
+const PLUGINS = {
+  active: [
+    {
+      id: "com.mattermost.calls",
+      name: "Calls",
+      description: "Voice calls and screen sharing.",
+      version: "1.3.2",
+      webapp: { bundle_path: "webapp/dist/main.js" },
+    },
+    {
+      id: "playbooks",
+      name: "Playbooks",
+      description: "Checklists for recurring work.",
+      version: "2.0.1",
+      webapp: { bundle_path: "webapp/dist/main.js" },
+    },
+  ],
+  inactive: [
+    { id: "com.mattermost.plugin-todo", name: "Todo", description: "A list of things to do.", version: "0.7.1" },
+  ],
+};
+
+export async function createTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const store = new Store();
+  const stats: Stats = { logins: 0, logouts: 0, connections: 0, requests: 0, webSockets: 0 };
+  const serverVersion = options.serverVersion ?? "10.11.0";
+  const validate = options.validateResponses ?? true;
+  const invalidResponses: string[] = [];
+  const validator = new ResponseValidator((issue) =>
+    invalidResponses.push(`${issue.operation} ${issue.path}: ${issue.expected}`),
+  );
+  if (validate) await loadValidator();
+
+  const router = new Router();
+  let hub: WebSocketHub | undefined;
+  const env: Env = {
+    store,
+    stats,
+    serverVersion,
+    plugins: PLUGINS,
+    publish: (...args) => hub?.publish(...args),
+  };
+  hub = new WebSocketHub(env, {
+    authTimeout: options.webSocket?.authTimeout ?? 5_000,
+    pingInterval: options.webSocket?.pingInterval ?? 60_000,
+    pongTimeout: options.webSocket?.pongTimeout ?? 100_000,
+  });
+  registerUsers(router, env);
+  registerTeamsAndChannels(router, env);
+  registerPosts(router, env);
+  registerFiles(router, env);
+  const seed = seedState(store);
+
+  const endpoints = new Map<string, Endpoint>();
+  for (const table of Object.values(groupTables)) {
+    for (const entry of Object.values(table)) if ("id" in entry) endpoints.set(entry.id, entry);
+  }
+
+  const served = new Map<string, number>();
+  const queued: { fault: Fault; match?: FaultMatch }[] = [];
+  const takeFault = (method: string, path: string): Fault | undefined => {
+    const at = queued.findIndex(({ match }) => {
+      if (match?.method && match.method.toUpperCase() !== method) return false;
+      if (typeof match?.path === "string") return match.path === path;
+      return !match?.path || match.path.test(path);
+    });
+    return at < 0 ? undefined : queued.splice(at, 1)[0].fault;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    stats.requests++;
+    const requestId = randomUUID().replace(/-/g, "").slice(0, 26);
+    const url = new URL(req.url ?? "/", "http://fake");
+    const method = req.method ?? "GET";
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+
+    const fault = takeFault(method, url.pathname);
+    if (fault && "delay" in fault) await new Promise((r) => setTimeout(r, fault.delay));
+    else if (fault && "drop" in fault) {
+      if (fault.drop === "mid-answer") {
+        // Headers and half a body, then the connection goes away.
+        res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+        res.write('{"id":"partial","message":"the connection is about to drop');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      req.socket.destroy();
+      return;
+    } else if (fault && "status" in fault) {
+      send(res, faultReply(fault, requestId), requestId, serverVersion);
+      return;
+    }
+
+    const matched = router.match(method, url.pathname);
+    let reply: Reply;
+    try {
+      if (!matched) throw notImplemented(method, url.pathname);
+      served.set(matched.route.operationId, (served.get(matched.route.operationId) ?? 0) + 1);
+      const ctx = context(req, url, matched.params, body, requestId, store);
+      reply = await matched.route.handler(ctx);
+      const endpoint = endpoints.get(matched.route.operationId);
+      if (validate && endpoint?.schema && reply.json !== undefined) {
+        try {
+          validator.check(endpoint.schema, reply.json, "strict", matched.route.operationId);
+        } catch (error) {
+          invalidResponses.push(`${matched.route.operationId}: ${(error as Error).message}`);
+          throw new AppErrorReply(500, "matterapi.testing.invalid_response", (error as Error).message);
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof AppErrorReply)) {
+        reply = {
+          status: 500,
+          json: new AppErrorReply(500, "matterapi.testing.handler_failed", String(error)).body(requestId),
+        };
+      } else reply = { status: error.status, json: error.body(requestId) };
+    }
+    send(res, reply, requestId, serverVersion);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      if (!res.headersSent)
+        send(res, { status: 500, json: { id: "matterapi.testing.crash", message: String(error) } }, "", serverVersion);
+    });
+  });
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    stats.connections++;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  server.on("upgrade", (req, socket, head) => {
+    if (new URL(req.url ?? "/", "http://fake").pathname === "/api/v4/websocket") hub?.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    ...seed,
+    stats,
+    invalidResponses,
+    implemented: router.operationIds(),
+    served,
+    store,
+    webSockets: () => ({ connections: hub?.connectionCount ?? 0, open: hub?.openSockets ?? 0 }),
+    faults: {
+      next: (count, fault, match) => {
+        for (let i = 0; i < count; i++) queued.push({ fault, match });
+      },
+      clear: () => {
+        queued.length = 0;
+      },
+      closeWebSockets: (code) => hub?.closeAll(code),
+      forgetConnections: () => hub?.forgetConnections(),
+      silenceWebSockets: (on = true) => hub?.silence(on),
+      expireSession: (token) => {
+        for (const session of store.sessions.values()) if (!token || session.token === token) session.expired = true;
+      },
+    },
+    close: async () => {
+      hub?.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function context(
+  req: IncomingMessage,
+  url: URL,
+  params: Record<string, string>,
+  body: Buffer,
+  requestId: string,
+  store: Store,
+): Context {
+  const header = req.headers.authorization;
+  const cookie = /(?:^|;\s*)MMAUTHTOKEN=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
+  const token =
+    header && /^bearer /i.test(header) ? header.slice(7).trim() : (cookie ?? url.searchParams.get("access_token"));
+  const found = token ? store.sessions.get(token) : undefined;
+  const session = found && !found.expired ? found : undefined;
+  return {
+    req,
+    method: req.method ?? "GET",
+    path: url.pathname,
+    query: url.searchParams,
+    params,
+    body,
+    requestId,
+    session,
+    me: () => {
+      const user = session && store.users.get(session.userId);
+      if (!user || user.delete_at !== 0) throw Errors.sessionExpired();
+      return user;
+    },
+    json: <T>(what = "body") => {
+      try {
+        return JSON.parse(body.toString("utf8")) as T;
+      } catch {
+        throw Errors.invalidBodyParam(what);
+      }
+    },
+  };
+}
+
+/** A request no route handles: 501 naming the spec's operation, or the server's 404 for a path it lacks. */
+function notImplemented(method: string, path: string): AppErrorReply {
+  const op = operations.find((o) => o.method === method && matchTemplate(o.path, path));
+  if (!op) return Errors.notFound(path);
+  return new AppErrorReply(
+    501,
+    "matterapi.testing.not_implemented",
+    `The matterapi fake server does not implement ${op.id} (${op.method} ${op.path}).`,
+  );
+}
+
+function faultReply(
+  fault: { status: number; retryAfter?: number; body?: string | Record<string, unknown> },
+  requestId: string,
+): Reply {
+  if (fault.status === 429) {
+    // app/ratelimit.go: http.Error(w, "limit exceeded", 429) with the rate-limit headers.
+    const seconds = String(fault.retryAfter ?? 1);
+    return {
+      status: 429,
+      bytes: Buffer.from(typeof fault.body === "string" ? fault.body : "limit exceeded\n"),
+      contentType: "text/plain; charset=utf-8",
+      headers: {
+        "Retry-After": seconds,
+        "X-RateLimit-Limit": "10",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": seconds,
+      },
+    };
+  }
+  if (typeof fault.body === "string")
+    return { status: fault.status, bytes: Buffer.from(fault.body), contentType: "text/plain; charset=utf-8" };
+  return {
+    status: fault.status,
+    json:
+      fault.body ??
+      new AppErrorReply(fault.status, "matterapi.testing.fault", `Injected fault: status ${fault.status}.`).body(
+        requestId,
+      ),
+  };
+}
+
+function send(res: ServerResponse, reply: Reply, requestId: string, version: string): void {
+  const headers: Record<string, string> = { "X-Request-Id": requestId, "X-Version-Id": version, ...reply.headers };
+  let payload: Buffer;
+  if (reply.bytes) {
+    payload = reply.bytes;
+    headers["Content-Type"] = reply.contentType ?? "application/octet-stream";
+  } else {
+    payload = Buffer.from(reply.json === undefined ? "" : JSON.stringify(reply.json));
+    headers["Content-Type"] = "application/json";
+  }
+  headers["Content-Length"] = String(payload.length);
+  res.writeHead(reply.status ?? 200, headers);
+  res.end(payload);
+}
+
+/** The seed: an admin, a user, an MFA user and a bot; a team with four channels everyone is in. */
+function seedState(store: Store) {
+  const tokenFor = (user: UserRecord, description: string) => {
+    const session = store.createSession(user.id, "access_token");
+    store.accessTokens.set(`seed-${user.id}`, {
+      id: `seed-${user.id}`,
+      token: session.token,
+      user_id: user.id,
+      description,
+      is_active: true,
+    });
+    return session.token;
+  };
+  const person = (username: string, roles: string, first: string, last: string, mfaSecret?: string) => {
+    const password = `${username}-Passw0rd!`;
+    const user = store.createUser(
+      { username, email: `${username}@example.com`, roles, first_name: first, last_name: last },
+      { password, mfaSecret },
+    );
+    return { user, password };
+  };
+  const admin = person("sysadmin", "system_admin system_user", "Sys", "Admin");
+  const regular = person("hansolo", "system_user", "Han", "Solo");
+  const mfaSecret = "JBSWY3DPEHPK3PXP";
+  const mfa = person("leia", "system_user", "Leia", "Organa", mfaSecret);
+  const botUser = store.createUser({
+    username: "rebel-bot",
+    email: "rebel-bot@localhost",
+    is_bot: true,
+    bot_description: "The test bot",
+    roles: "system_user",
+  });
+
+  const team: TeamRecord = store.createTeam({ name: "rebellion", display_name: "Rebellion", type: "O" });
+  const channel = (name: string, display: string, type: "O" | "P"): ChannelRecord =>
+    store.createChannel({ team_id: team.id, name, display_name: display, type, creator_id: admin.user.id });
+  const channels = {
+    townSquare: channel("town-square", "Town Square", "O"),
+    offTopic: channel("off-topic", "Off-Topic", "O"),
+    general: channel("general", "General", "O"),
+    private: channel("war-room", "War Room", "P"),
+  };
+  for (const u of [admin.user, regular.user, mfa.user, botUser]) {
+    store.addTeamMember(team.id, u.id, u === admin.user);
+    for (const c of Object.values(channels)) store.addChannelMember(c.id, u.id, u === admin.user);
+  }
+  const info = (c: ChannelRecord): ChannelInfo => ({ id: c.id, name: c.name, display_name: c.display_name });
+  const testUser = (p: { user: UserRecord; password: string }) => ({
+    id: p.user.id,
+    username: p.user.username,
+    email: p.user.email,
+    password: p.password,
+    token: tokenFor(p.user, "seeded token"),
+  });
+  return {
+    admin: testUser(admin),
+    user: testUser(regular),
+    mfaUser: { ...testUser(mfa), mfaSecret },
+    bot: { id: botUser.id, username: botUser.username, token: tokenFor(botUser, "bot token") },
+    team: { id: team.id, name: team.name, display_name: team.display_name },
+    channels: {
+      townSquare: info(channels.townSquare),
+      offTopic: info(channels.offTopic),
+      general: info(channels.general),
+      private: info(channels.private),
+    },
+  };
+}
