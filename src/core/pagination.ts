@@ -91,6 +91,6 @@ function itemsOf<T>(data: unknown, pager: Pager, ep: Endpoint): T[] {
   const items = pager.items ? (data as Record<string, unknown> | undefined)?.[pager.items] : data;
   if (items === undefined || items === null) return [];
   if (!Array.isArray(items))
-    throw new UsageError(`${ep.id}: expected a list of items to page through, got ${typeof items}`);
+    throw new MatterapiError(`${ep.id}: expected a list of items to page through, got ${typeof items}`);
   return items as T[];
 }

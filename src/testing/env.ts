@@ -73,7 +73,7 @@ export function channelParam(ctx: Context, env: Env, name = "channel_id"): Chann
   const id = ctx.params[name];
   if (!/^[a-z0-9]{26}$/.test(id)) throw Errors.invalidUrlParam(name);
   const channel = env.store.channels.get(id);
-  if (!channel || channel.delete_at !== 0) throw Errors.channelMissing();
+  if (channel?.delete_at !== 0) throw Errors.channelMissing();
   return channel;
 }
 

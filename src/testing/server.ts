@@ -297,7 +297,7 @@ function context(
     session,
     me: () => {
       const user = session && store.users.get(session.userId);
-      if (!user || user.delete_at !== 0) throw Errors.sessionExpired();
+      if (user?.delete_at !== 0) throw Errors.sessionExpired();
       return user;
     },
     json: <T>(what = "body") => {

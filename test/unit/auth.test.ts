@@ -136,7 +136,7 @@ describe("password auth", () => {
     await client.users.getUser("me");
     const originalAdd = valid.add.bind(valid);
     valid.clear();
-    valid.add = (v: string) => valid; // the server now refuses every new session too
+    valid.add = (_v: string) => valid; // the server now refuses every new session too
     const error = await caught(client.users.getUser("me"));
     valid.add = originalAdd;
     expect(error).toBeInstanceOf(NoAccessTokenProvided);

@@ -66,6 +66,9 @@ export interface Post {
   pending_post_id: string;
   metadata?: PostMetadata;
   hashtags: string;
+  is_pinned?: boolean;
+  reply_count?: number;
+  last_reply_at?: number;
 }
 
 export interface PostAcknowledgement {

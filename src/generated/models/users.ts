@@ -153,6 +153,8 @@ export interface User {
   /** The time in milliseconds the user accepted the terms of service */
   terms_of_service_create_at?: number;
   position: string;
+  is_bot?: boolean;
+  bot_description?: string;
 }
 
 export interface UserAccessToken {

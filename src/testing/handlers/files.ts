@@ -102,7 +102,7 @@ export function registerFiles(router: Router, env: Env): void {
     const me = ctx.me();
     if (!channelId || !/^[a-z0-9]{26}$/.test(channelId)) throw Errors.noChannelId(`channelId=${channelId ?? ""}`);
     const channel = store.channels.get(channelId);
-    if (!channel || channel.delete_at !== 0) throw Errors.channelMissing();
+    if (channel?.delete_at !== 0) throw Errors.channelMissing();
     if (!store.isChannelMember(channel.id, me.id) && !isAdmin(me)) throw Errors.permissions("upload_file");
     return channel;
   };
@@ -144,7 +144,7 @@ export function registerFiles(router: Router, env: Env): void {
     const id = ctx.params.file_id;
     if (!/^[a-z0-9]{26}$/.test(id)) throw Errors.invalidUrlParam("file_id");
     const file = store.files.get(id);
-    if (!file || file.info.delete_at !== 0) throw Errors.fileMissing();
+    if (file?.info.delete_at !== 0) throw Errors.fileMissing();
     const me = ctx.me();
     if (file.info.user_id !== me.id) {
       const channel = store.channels.get(file.info.channel_id);

@@ -19,7 +19,7 @@ function postParam(ctx: Context, env: Env): PostRecord {
   const id = ctx.params.post_id;
   if (!/^[a-z0-9]{26}$/.test(id)) throw Errors.invalidUrlParam("post_id");
   const post = env.store.posts.get(id);
-  if (!post || post.delete_at !== 0) throw Errors.postMissing();
+  if (post?.delete_at !== 0) throw Errors.postMissing();
   return post;
 }
 
@@ -45,7 +45,7 @@ export function registerPosts(router: Router, env: Env): void {
     const body = ctx.json<Partial<PostRecord>>("post");
     const channelId = requireString(body.channel_id, "channel_id");
     const channel = store.channels.get(channelId);
-    if (!channel || channel.delete_at !== 0) throw Errors.channelMissing();
+    if (channel?.delete_at !== 0) throw Errors.channelMissing();
     if (!store.isChannelMember(channel.id, me.id) && !isAdmin(me)) throw Errors.permissions("create_post");
     const rootId = body.root_id ?? "";
     if (rootId) {
@@ -241,7 +241,7 @@ export function registerPosts(router: Router, env: Env): void {
     const body = ctx.json<Partial<ReactionRecord>>("reaction");
     if (body.user_id !== me.id) throw Errors.reactionOtherUser();
     const post = store.posts.get(requireString(body.post_id, "post_id"));
-    if (!post || post.delete_at !== 0) throw Errors.postMissing();
+    if (post?.delete_at !== 0) throw Errors.postMissing();
     const channel = store.channels.get(post.channel_id) as ChannelRecord;
     requireChannelAccess(ctx, env, channel);
     const emoji = typeof body.emoji_name === "string" ? body.emoji_name : "";

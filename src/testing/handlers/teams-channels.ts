@@ -10,7 +10,7 @@ function teamParam(ctx: Context, env: Env): TeamRecord {
   const id = ctx.params.team_id;
   if (!/^[a-z0-9]{26}$/.test(id)) throw Errors.invalidUrlParam("team_id");
   const team = env.store.teams.get(id);
-  if (!team || team.delete_at !== 0) throw Errors.teamMissing();
+  if (team?.delete_at !== 0) throw Errors.teamMissing();
   return team;
 }
 
@@ -96,7 +96,7 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
     requireTeamMember(ctx, env, team);
     const user = userParam(ctx, env);
     const member = store.teamMembers.get(`${team.id}:${user.id}`);
-    if (!member || member.delete_at !== 0) throw Errors.userMissing();
+    if (member?.delete_at !== 0) throw Errors.userMissing();
     return { json: member };
   });
 
@@ -131,7 +131,7 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
     const body = ctx.json<Partial<ChannelRecord>>("channel");
     const teamId = requireString(body.team_id, "team_id");
     const team = store.teams.get(teamId);
-    if (!team || team.delete_at !== 0) throw Errors.teamMissing();
+    if (team?.delete_at !== 0) throw Errors.teamMissing();
     if (!isAdmin(me) && !store.isTeamMember(team.id, me.id)) {
       throw Errors.permissions(body.type === "P" ? "create_private_channel" : "create_public_channel");
     }

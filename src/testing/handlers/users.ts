@@ -18,7 +18,7 @@ export function registerUsers(router: Router, env: Env): void {
     const str = (key: string) => (typeof body[key] === "string" ? (body[key] as string) : "");
     const user = store.userByLogin(str("login_id"));
     const secrets = user && store.secrets.get(user.id);
-    if (!user || user.delete_at !== 0 || !secrets?.password || secrets.password !== str("password")) {
+    if (user?.delete_at !== 0 || !secrets?.password || secrets.password !== str("password")) {
       throw Errors.invalidCredentials();
     }
     if (secrets.mfaSecret) {
