@@ -245,6 +245,15 @@ export class WebSocketHub {
       });
       return;
     }
+    if (!this.#userOf(connection.token)) {
+      // The session expired or was revoked: the socket stays, but every request fails (wsapi/websocket_router.go).
+      this.#reply(ws, seq, "FAIL", undefined, {
+        id: "api.web_socket_router.not_authenticated.app_error",
+        message: "WebSocket connection is not authenticated. Please log in and try again.",
+        status_code: 401,
+      });
+      return;
+    }
     const data = message.data ?? {};
     switch (message.action) {
       case "ping":
