@@ -9,6 +9,8 @@ import { buildGroup } from "./core/group.js";
 import { type ClientOptions, isPasswordAuth, resolveOptions } from "./core/options.js";
 import type { Schema } from "./core/schema.js";
 import { type Groups, groupTables } from "./generated/groups/index.js";
+import { MattermostWebSocket, type WebSocketOptions } from "./ws/client.js";
+import type { AnyServerEvent } from "./ws/events.js";
 
 export interface RawRequest<T = unknown> extends RequestOptions {
   /** Values for {name} placeholders in the path. */
@@ -88,6 +90,31 @@ export class AsyncClient {
       ...(auth === false ? { auth: false as const } : {}),
     };
     return this._core.call<ApiPromise<T>>(ep, values as (string | number)[], body, query, options);
+  }
+
+  /**
+   * A client of the event stream (`/api/v4/websocket`), authenticated like this client (a password client uses its
+   * login token). Call `connect()`, or iterate it, or use `startWs`.
+   */
+  websocket(options?: WebSocketOptions): MattermostWebSocket {
+    return new MattermostWebSocket(this, options);
+  }
+
+  /**
+   * Python matterapi's start_ws: connects and calls `handler` for each event, in order (awaiting it when it
+   * returns a promise), until the stream ends. Resolves when it ends (close(), an abort signal, or the handler
+   * returning false); rejects on an authentication failure.
+   */
+  async startWs(handler: (event: AnyServerEvent) => unknown, options?: WebSocketOptions): Promise<void> {
+    const ws = this.websocket(options);
+    try {
+      await ws.connect();
+      for await (const event of ws) {
+        if ((await handler(event)) === false) break;
+      }
+    } finally {
+      ws.close();
+    }
   }
 
   /**

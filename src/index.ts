@@ -40,3 +40,22 @@ export type { IssueHandler, ValidationMode } from "./core/validation.js";
 export type * from "./generated/groups/index.js";
 export type * from "./generated/models/index.js";
 export * as schemas from "./generated/schemas.js";
+export {
+  type LifecycleEvents,
+  MattermostWebSocket,
+  type MissedSignal,
+  WebSocketActionError,
+  WebSocketAuthError,
+  type WebSocketOptions,
+  type WebSocketState,
+} from "./ws/client.js";
+export {
+  type AnyServerEvent,
+  type Broadcast,
+  EVENT_NAMES,
+  type EventData,
+  type EventDataMap,
+  type KnownEventName,
+  type PostedData,
+  type ServerEvent,
+} from "./ws/events.js";

@@ -105,6 +105,11 @@ export class ClientCore {
     return (ep.response === "binary" ? new BinaryPromise(runner as never) : new ApiPromise(runner)) as R;
   }
 
+  /** Forgets a session token the server refused (password auth logs in again on the next call). */
+  invalidateToken(token: string): void {
+    if (this.#token === token && isPasswordAuth(this.options.auth)) this.#token = undefined;
+  }
+
   /** Makes sure a password client has a session token; returns it (logging in at most once at a time). */
   async ensureLogin(): Promise<string | undefined> {
     if (this.#token || !isPasswordAuth(this.options.auth)) return this.#token;

@@ -7,7 +7,7 @@
  *   const client = new AsyncClient({ url: server.url, auth: { token: server.admin.token } });
  */
 
-export type { Stats } from "./env.js";
+export type { Broadcast, Stats } from "./env.js";
 export {
   type ChannelInfo,
   createTestServer,

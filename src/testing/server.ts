@@ -12,7 +12,7 @@ import { loadValidator, ResponseValidator } from "../core/validation.js";
 import { groupTables } from "../generated/groups/index.js";
 import { operations } from "../generated/operations.js";
 import { AppErrorReply, Errors } from "./app-error.js";
-import type { Env, Stats } from "./env.js";
+import type { Broadcast, Env, Stats } from "./env.js";
 import { registerFiles } from "./handlers/files.js";
 import { registerPosts } from "./handlers/posts.js";
 import { registerTeamsAndChannels } from "./handlers/teams-channels.js";
@@ -60,8 +60,10 @@ export interface Faults {
   closeWebSockets(code?: number): void;
   /** Forgets every WebSocket connection, as after a restart: a resume gets a new hello. */
   forgetConnections(): void;
-  /** Makes the WebSocket side silent: no pings, no pongs. */
+  /** Makes the WebSocket side silent, as a network black hole: nothing goes out (events still count as sent). */
   silenceWebSockets(on?: boolean): void;
+  /** Refuses new WebSocket connections (a server that is down) until called with false. */
+  refuseWebSockets(on?: boolean): void;
   /** Expires one session (by token), or every session of every user. */
   expireSession(token?: string): void;
 }
@@ -91,6 +93,8 @@ export interface TestServer {
   store: Store;
   /** WebSocket connections kept for resume, and sockets open. */
   webSockets(): { connections: number; open: number };
+  /** Sends an event on the stream, as the server would (for events the fake does not produce itself). */
+  publish(event: string, data: Record<string, unknown>, broadcast?: Broadcast): void;
   close(): Promise<void>;
 }
 
@@ -250,6 +254,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     served,
     store,
     webSockets: () => ({ connections: hub?.connectionCount ?? 0, open: hub?.openSockets ?? 0 }),
+    publish: (event, data, broadcast = {}) => hub?.publish(event, data, broadcast),
     faults: {
       next: (count, fault, match) => {
         for (let i = 0; i < count; i++) queued.push({ fault, match });
@@ -260,6 +265,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
       closeWebSockets: (code) => hub?.closeAll(code),
       forgetConnections: () => hub?.forgetConnections(),
       silenceWebSockets: (on = true) => hub?.silence(on),
+      refuseWebSockets: (on = true) => hub?.refuse(on),
       expireSession: (token) => {
         for (const session of store.sessions.values()) if (!token || session.token === token) session.expired = true;
       },

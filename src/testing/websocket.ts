@@ -41,7 +41,8 @@ class Connection {
 
   constructor(
     readonly userId: string,
-    readonly token: string,
+    /** The session the connection runs on: a resume may bring a new one (after the client logged in again). */
+    public token: string,
   ) {}
 }
 
@@ -50,6 +51,7 @@ export class WebSocketHub {
   readonly #connections = new Map<string, Connection>();
   readonly #sockets = new Set<WebSocket>();
   #silent = false;
+  #refusing = false;
 
   constructor(
     private readonly env: Env,
@@ -67,6 +69,10 @@ export class WebSocketHub {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.#refusing) {
+      socket.destroy();
+      return;
+    }
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, req));
   }
 
@@ -153,6 +159,7 @@ export class WebSocketHub {
       connection = new Connection(userId, token);
     }
     this.#connections.set(connection.id, connection);
+    connection.token = token;
     connection.socket = ws;
     ws.on("close", () => {
       if (connection.socket === ws) connection.socket = undefined;
@@ -206,7 +213,8 @@ export class WebSocketHub {
     const sent = { ...event, seq: connection.seq++ };
     connection.dead.push(sent);
     if (connection.dead.length > DEAD_QUEUE) connection.dead.shift();
-    socket.send(JSON.stringify(sent));
+    // A silent server still "sends" (into a black hole): the event counts as sent and waits in the dead queue.
+    if (!this.#silent) socket.send(JSON.stringify(sent));
   }
 
   /** Sends an event to every connection the broadcast selects (whose session is still valid). */
@@ -332,7 +340,7 @@ export class WebSocketHub {
     if (data !== undefined && !(typeof data === "object" && data !== null && Object.keys(data).length === 0))
       reply.data = data;
     if (error) reply.error = { detailed_error: "", request_id: "", ...error };
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    if (ws.readyState === ws.OPEN && !this.#silent) ws.send(JSON.stringify(reply));
   }
 
   /** Ping frames every pingInterval; no pong within pongTimeout closes the socket. Silence stops both sides. */
@@ -382,9 +390,14 @@ export class WebSocketHub {
     this.closeAll(1006);
   }
 
-  /** Fault control: stop (or resume) pings, pongs and nothing else: a silent server. */
+  /** Fault control: a silent server (a network black hole): nothing goes out, not even pongs or replies. */
   silence(on: boolean): void {
     this.#silent = on;
+  }
+
+  /** Fault control: refuse (or accept again) new WebSocket connections, as a server that is down. */
+  refuse(on: boolean): void {
+    this.#refusing = on;
   }
 
   close(): void {

@@ -334,7 +334,7 @@ describe("keepalive", () => {
     expect(s.closed?.code).toBe(1006);
   });
 
-  it("goes silent on request: no pings and no pongs", async () => {
+  it("goes silent on request: no pings, no pongs, no replies", async () => {
     const s = await open(bearer(server.user.token));
     await s.until((m) => m.length >= 1);
     server.faults.silenceWebSockets(true);
@@ -344,10 +344,12 @@ describe("keepalive", () => {
       pong = true;
     });
     s.ws.ping();
+    s.send({ seq: 1, action: "ping" });
     await new Promise((r) => setTimeout(r, 400));
     server.faults.silenceWebSockets(false);
     expect(s.pings.length).toBe(pingsBefore);
     expect(pong).toBe(false);
+    expect(s.messages.filter((m) => m.status)).toEqual([]);
   });
 
   it("closes every socket with a given code on request", async () => {
