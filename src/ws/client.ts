@@ -389,7 +389,9 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     if (typeof message.seq === "number") this.#lastSeq = message.seq;
     decodeData(name, data);
     if (name === "posted") this.#notePost((data as unknown as EventData<"posted">).post);
-    const event = { event: name, data, broadcast: message.broadcast, seq: message.seq } as ServerEvent;
+    // The parsed message already has the event's shape ({event, data, broadcast, seq}): deliver it as it is.
+    message.data = data;
+    const event = message as unknown as ServerEvent;
     if (this.#catchingUp) this.#buffered.push(event);
     else this.#dispatch(event);
   }
@@ -567,18 +569,21 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   // ------------------------------------------------------------------ delivery
 
   #dispatch(event: ServerEvent): void {
-    for (const name of [event.event, "*"]) {
-      const set = this.#listeners.get(name);
-      if (!set) continue;
-      for (const handler of set) {
-        try {
-          (handler as (e: ServerEvent) => void)(event);
-        } catch (error) {
-          this.#emit("error", error as Error);
-        }
+    const named = this.#listeners.get(event.event);
+    if (named) this.#call(named, event);
+    const all = this.#listeners.get("*");
+    if (all) this.#call(all, event);
+    if (this.#iterators.size > 0) for (const queue of this.#iterators) queue.push(event as AnyServerEvent);
+  }
+
+  #call(handlers: Set<Listener>, event: ServerEvent): void {
+    for (const handler of handlers) {
+      try {
+        (handler as (e: ServerEvent) => void)(event);
+      } catch (error) {
+        this.#emit("error", error as Error);
       }
     }
-    for (const queue of this.#iterators) queue.push(event as AnyServerEvent);
   }
 
   #emit(name: keyof LifecycleEvents, value: unknown): void {
@@ -656,14 +661,21 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   }
 }
 
-/** A bounded set of the most recent ids. */
+/** A bounded set of the most recent ids (a ring of them, and a set to look them up). */
 class RecentIds {
   readonly #set = new Set<string>();
-  constructor(private readonly capacity: number) {}
+  readonly #ring: string[];
+  #next = 0;
+  constructor(capacity: number) {
+    this.#ring = new Array<string>(capacity);
+  }
   add(id: string): void {
     if (this.#set.has(id)) return;
+    const old = this.#ring[this.#next];
+    if (old !== undefined) this.#set.delete(old);
+    this.#ring[this.#next] = id;
+    this.#next = (this.#next + 1) % this.#ring.length;
     this.#set.add(id);
-    if (this.#set.size > this.capacity) this.#set.delete(this.#set.values().next().value as string);
   }
   has(id: string): boolean {
     return this.#set.has(id);
