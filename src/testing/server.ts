@@ -17,6 +17,7 @@ import { registerFiles } from "./handlers/files.js";
 import { registerPosts } from "./handlers/posts.js";
 import { registerTeamsAndChannels } from "./handlers/teams-channels.js";
 import { registerUsers } from "./handlers/users.js";
+import { newId } from "./ids.js";
 import { type Context, matchTemplate, type Reply, Router } from "./router.js";
 import { type ChannelRecord, Store, type TeamRecord, type UserRecord } from "./store.js";
 import { WebSocketHub, type WebSocketOptions } from "./websocket.js";
@@ -418,6 +419,34 @@ function seedState(store: Store) {
   for (const u of [admin.user, regular.user, mfa.user, botUser]) {
     store.addTeamMember(team.id, u.id, u === admin.user);
     for (const c of Object.values(channels)) store.addChannelMember(c.id, u.id, u === admin.user);
+  }
+  // A little history in ~general, so that reading posts shows something.
+  for (const [author, message] of [
+    [admin.user, "Welcome to the Rebellion! This is a fake Mattermost server for tests and demos."],
+    [regular.user, "Never tell me the odds."],
+  ] as const) {
+    const at = store.now();
+    const id = newId();
+    store.posts.set(id, {
+      id,
+      create_at: at,
+      update_at: at,
+      edit_at: 0,
+      delete_at: 0,
+      is_pinned: false,
+      user_id: author.id,
+      channel_id: channels.general.id,
+      root_id: "",
+      original_id: "",
+      message,
+      type: "",
+      props: {},
+      hashtags: "",
+      file_ids: [],
+      pending_post_id: "",
+      reply_count: 0,
+      last_reply_at: 0,
+    });
   }
   const info = (c: ChannelRecord): ChannelInfo => ({ id: c.id, name: c.name, display_name: c.display_name });
   const testUser = (p: { user: UserRecord; password: string }) => ({
