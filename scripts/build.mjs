@@ -22,7 +22,12 @@ execFileSync(
 
 await build({
   absWorkingDir: root,
-  entryPoints: { index: "src/index.ts", testing: "src/testing/index.ts" },
+  entryPoints: {
+    index: "src/index.ts",
+    portable: "src/portable.ts",
+    testing: "src/testing/index.ts",
+    "sync-worker": "src/sync/worker.ts",
+  },
   outdir: dist,
   bundle: true,
   splitting: true,

@@ -30,6 +30,9 @@ import { loadValidator, ResponseValidator, type ValidationMode, validatorLoaded 
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS";
 
+/** What execute() hands back: parsed (and validated) data, the unread body, or a JSON answer's text unparsed. */
+export type Delivery = "parsed" | "raw" | "text";
+
 /** One operation as the generated code describes it. */
 export interface Endpoint {
   /** operationId, used in errors and validation reports. */
@@ -101,7 +104,7 @@ export class ClientCore {
     query: Query,
     options?: RequestOptions,
   ): R {
-    const runner = (raw: boolean) => this.execute(ep, path, body, query, options, raw);
+    const runner = (raw: boolean) => this.execute(ep, path, body, query, options, raw ? "raw" : "parsed");
     return (ep.response === "binary" ? new BinaryPromise(runner as never) : new ApiPromise(runner)) as R;
   }
 
@@ -126,7 +129,7 @@ export class ClientCore {
     // The server reads the MFA code from "token" and compares ldap_only with the string "true" (api4/user.go login).
     if (auth.mfaToken) body.token = auth.mfaToken;
     if (auth.ldapOnly) body.ldap_only = "true";
-    const outcome = await this.execute(LOGIN, undefined, body, undefined, undefined, false);
+    const outcome = await this.execute(LOGIN, undefined, body, undefined, undefined, "parsed");
     const token = outcome.response.headers.token;
     if (!token) {
       throw new MatterapiError(`login as ${auth.loginId} answered ${outcome.response.status} without a Token header`);
@@ -141,7 +144,7 @@ export class ClientCore {
     if (this.#closed) return;
     if (isPasswordAuth(this.options.auth) && this.#token) {
       try {
-        await this.execute(LOGOUT, undefined, undefined, undefined, { maxRetries: 0, timeout: 5_000 }, false);
+        await this.execute(LOGOUT, undefined, undefined, undefined, { maxRetries: 0, timeout: 5_000 }, "parsed");
       } catch {
         // The session expires on its own; closing must not fail because the server is gone.
       }
@@ -210,7 +213,7 @@ export class ClientCore {
     body: unknown,
     query: Query,
     options: RequestOptions | undefined,
-    raw: boolean,
+    delivery: Delivery,
   ): Promise<Outcome<T>> {
     if (this.#closed) throw new UsageError(`${ep.id}: the client is closed`);
     const url = this.buildUrl(ep, path, query);
@@ -250,13 +253,7 @@ export class ClientCore {
         res = await transport.request({ method, url, headers, body: payload, signal, timeout });
       } catch (error) {
         const failure = this.#transportFailure(error, method, shownUrl, timeout, signal);
-        if (
-          failure instanceof ConnectionError &&
-          !(failure instanceof RequestTimeoutError) &&
-          attempt < maxRetries &&
-          replayable &&
-          isIdempotent(method)
-        ) {
+        if (this.#mayRetry(failure, attempt, maxRetries, replayable, method)) {
           await this.#sleep(backoffDelay(attempt++), signal, method, shownUrl);
           this.stats.retries++;
           continue;
@@ -267,30 +264,24 @@ export class ClientCore {
       const status = res.status;
       if (status < 400) {
         const response = responseInfo(res, method, shownUrl);
-        if (raw) return { data: undefined as T, response, raw: res };
+        if (delivery === "raw") return { data: undefined as T, response, raw: res };
         let data: unknown;
         try {
-          data = await this.#decode(res, ep, mode);
+          data = ep.response === "json" ? await res.text() : await this.#decode(res, ep);
         } catch (error) {
           if (!(error instanceof TransportError)) throw error;
           const failure = this.#transportFailure(error, method, shownUrl, timeout, signal);
           // The connection dropped mid-answer: safe to ask again only for an idempotent request.
-          if (
-            failure instanceof ConnectionError &&
-            !(failure instanceof RequestTimeoutError) &&
-            attempt < maxRetries &&
-            replayable &&
-            isIdempotent(method)
-          ) {
+          if (this.#mayRetry(failure, attempt, maxRetries, replayable, method)) {
             await this.#sleep(backoffDelay(attempt++), signal, method, shownUrl);
             this.stats.retries++;
             continue;
           }
           throw failure;
         }
-        if (ep.schema && mode !== "off" && ep.response === "json" && data !== undefined) {
-          if (!validatorLoaded()) await loadValidator();
-          this.validator.check(ep.schema, data, mode, ep.id);
+        if (ep.response === "json" && delivery === "parsed") {
+          if (ep.schema && mode !== "off" && !validatorLoaded()) await loadValidator();
+          data = readJson(ep, data as string, res.header("content-type"), mode, this.validator);
         }
         return { data: data as T, response };
       }
@@ -346,7 +337,8 @@ export class ClientCore {
     }
   }
 
-  async #decode(res: TransportResponse, ep: Endpoint, mode: ValidationMode): Promise<unknown> {
+  /** Reads an answer that is not documented as JSON: bytes, text, nothing, or whatever it turns out to be. */
+  async #decode(res: TransportResponse, ep: Endpoint): Promise<unknown> {
     switch (ep.response) {
       case "binary":
         return res.bytes();
@@ -355,26 +347,6 @@ export class ClientCore {
       case "empty":
         await res.discard();
         return undefined;
-      case "json": {
-        const text = await res.text();
-        if (text === "") return undefined;
-        try {
-          return JSON.parse(text);
-        } catch {
-          // The server disagrees with the docs (not JSON): give the text back, or refuse in strict mode.
-          const issue = {
-            operation: ep.id,
-            schema: ep.schema?.title ?? "JSON",
-            path: "",
-            schemaPath: "",
-            expected: "a JSON body",
-            actual: `${res.header("content-type") ?? "no content type"} (${text.length} bytes)`,
-          };
-          if (mode === "strict") throw new ValidationError([issue]);
-          if (mode === "lenient") this.validator.report(issue);
-          return text;
-        }
-      }
       default: {
         const text = await res.text();
         if (text === "") return undefined;
@@ -388,6 +360,23 @@ export class ClientCore {
         return text;
       }
     }
+  }
+
+  /** A connection failure (not a timeout) of an idempotent request with a body that can be sent again. */
+  #mayRetry(
+    failure: MatterapiError,
+    attempt: number,
+    maxRetries: number,
+    replayable: boolean,
+    method: string,
+  ): boolean {
+    return (
+      failure instanceof ConnectionError &&
+      !(failure instanceof RequestTimeoutError) &&
+      attempt < maxRetries &&
+      replayable &&
+      isIdempotent(method)
+    );
   }
 
   #transportFailure(
@@ -412,6 +401,39 @@ export class ClientCore {
       throw new RequestAbortedError(method, url, { cause: error });
     });
   }
+}
+
+/**
+ * An answer documented as JSON: parsed and checked against the operation's schema. One that is not JSON (the
+ * server disagrees with the docs) comes back as text with a reported issue, or is refused in strict mode.
+ * The schema compiler must be loaded when validation is on.
+ */
+export function readJson(
+  ep: Endpoint,
+  text: string,
+  contentType: string | undefined,
+  mode: ValidationMode,
+  validator: ResponseValidator,
+): unknown {
+  if (text === "") return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    const issue = {
+      operation: ep.id,
+      schema: ep.schema?.title ?? "JSON",
+      path: "",
+      schemaPath: "",
+      expected: "a JSON body",
+      actual: `${contentType ?? "no content type"} (${text.length} bytes)`,
+    };
+    if (mode === "strict") throw new ValidationError([issue]);
+    if (mode === "lenient") validator.report(issue);
+    return text;
+  }
+  if (ep.schema && mode !== "off") validator.check(ep.schema, data, mode, ep.id);
+  return data;
 }
 
 class LazyResponseInfo implements ResponseInfo {

@@ -111,9 +111,12 @@ export class ApiError extends MatterapiError {
   readonly detailedError: string | undefined;
   readonly requestId: string | undefined;
   readonly headers: Record<string, string>;
+  /** The body as text when it was not a Mattermost AppError (truncated). */
+  readonly text: string | undefined;
 
   constructor(init: ApiErrorInit) {
     super(describe(init));
+    this.text = init.text;
     this.status = init.status;
     this.method = init.method;
     this.url = init.url;

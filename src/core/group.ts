@@ -18,25 +18,52 @@ export type GroupTable = Readonly<Record<string, Endpoint | IteratorEntry>>;
 
 type Method = (...args: unknown[]) => unknown;
 
+interface Layout {
+  paths: number;
+  body: number;
+  query: number;
+  options: number;
+}
+
+const layouts = new WeakMap<Endpoint, Layout>();
+
 /** Positions of a method's arguments: path parameters first, then body, query and options when present. */
-function layout(ep: Endpoint): { paths: number; body: number; query: number; options: number } {
-  const paths = ep.path.split("{").length - 1;
-  let next = paths;
-  const body = ep.body ? next++ : -1;
-  const query = ep.query ? next++ : -1;
-  return { paths, body, query, options: next };
+function layout(ep: Endpoint): Layout {
+  let found = layouts.get(ep);
+  if (!found) {
+    const paths = ep.path.split("{").length - 1;
+    let next = paths;
+    const body = ep.body ? next++ : -1;
+    const query = ep.query ? next++ : -1;
+    found = { paths, body, query, options: next };
+    layouts.set(ep, found);
+  }
+  return found;
+}
+
+export interface CallArguments {
+  path: (string | number)[] | undefined;
+  body: unknown;
+  query: Record<string, unknown> | undefined;
+  options: RequestOptions | undefined;
+}
+
+/** Splits a generated method's arguments by the endpoint's layout. */
+export function splitArguments(ep: Endpoint, args: readonly unknown[]): CallArguments {
+  const { paths, body, query, options } = layout(ep);
+  return {
+    path: paths > 0 ? (args.slice(0, paths) as (string | number)[]) : undefined,
+    body: body >= 0 ? args[body] : undefined,
+    query: query >= 0 ? (args[query] as Record<string, unknown> | undefined) : undefined,
+    options: args[options] as RequestOptions | undefined,
+  };
 }
 
 function operationMethod(core: ClientCore, ep: Endpoint): Method {
-  const { paths, body, query, options } = layout(ep);
-  return (...args: unknown[]) =>
-    core.call(
-      ep,
-      paths > 0 ? (args.slice(0, paths) as (string | number)[]) : undefined,
-      body >= 0 ? args[body] : undefined,
-      query >= 0 ? (args[query] as Record<string, unknown> | undefined) : undefined,
-      args[options] as RequestOptions | undefined,
-    );
+  return (...args: unknown[]) => {
+    const { path, body, query, options } = splitArguments(ep, args);
+    return core.call(ep, path, body, query, options);
+  };
 }
 
 function iteratorMethod(core: ClientCore, ep: Endpoint, pager: Pager): Method {

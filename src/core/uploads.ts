@@ -16,6 +16,8 @@ export interface NamedFile {
   readonly open: () => Promise<FilePart["content"]>;
   /** False when the content is a one-shot stream. */
   readonly replayable: boolean;
+  /** Where the content comes from, for code that must pass it elsewhere (the SyncClient's worker). */
+  readonly origin: { path: string } | { content: Uint8Array | ArrayBuffer | Blob } | { stream: true };
 }
 
 /** One file's content: bytes, a Blob (or File), a web ReadableStream, a Node stream or any async iterable of bytes. */
@@ -36,11 +38,13 @@ export function toFile(content: Uploadable | string, name: string, options: { ty
   const data = typeof content === "string" ? new TextEncoder().encode(content) : content;
   if (isNamedFile(data)) return { ...data, name, type: options.type ?? data.type };
   if (!isUploadable(data)) throw new UsageError(`toFile: cannot upload a ${describe(data)} (name ${name})`);
+  const stream = isStream(data);
   return {
     [FILE]: true,
     name,
     type: options.type,
-    replayable: !isStream(data),
+    replayable: !stream,
+    origin: stream ? { stream: true } : { content: data as Uint8Array | ArrayBuffer | Blob },
     open: async () => normalise(data),
   };
 }
@@ -53,6 +57,7 @@ export function fromPath(path: string, options: { name?: string; type?: string }
     name: options.name ?? basename(path),
     type: options.type,
     replayable: true,
+    origin: { path },
     open: async () => {
       const fs = await import("node:fs").catch(() => {
         throw new UsageError("fromPath() needs a file system (Node, Bun or Deno); pass the bytes or a Blob instead");

@@ -32,6 +32,11 @@ export function loadValidator(): Promise<void> {
   return loading;
 }
 
+/** Hands the compiler in when it was loaded another way (the SyncClient requires it synchronously). */
+export function provideValidator(typebox: TypeBox, compiler: Compiler): void {
+  libraries ??= { Type: typebox.Type, TypeCompiler: compiler.TypeCompiler };
+}
+
 export function validatorLoaded(): boolean {
   return libraries !== undefined;
 }

@@ -1,0 +1,150 @@
+/**
+ * What the SyncClient and its worker say to each other: requests and replies (structured-cloned over a
+ * MessagePort), errors rebuilt as the same classes on the calling thread, and uploads that cannot be cloned as
+ * they are (a path, a named file) turned into plain data and back.
+ */
+import {
+  ApiError,
+  ConnectionError,
+  ContentTooLarge,
+  FeatureDisabled,
+  InternalServerError,
+  InvalidOrMissingParameters,
+  MatterapiError,
+  MethodNotAllowed,
+  NoAccessTokenProvided,
+  NotEnoughPermissions,
+  RequestAbortedError,
+  RequestTimeoutError,
+  ResourceNotFound,
+  TooManyRequests,
+  UsageError,
+  ValidationError,
+  type ValidationIssue,
+} from "../core/errors.js";
+import { fromPath, isNamedFile, toFile } from "../core/uploads.js";
+import { WebSocketActionError, WebSocketAuthError } from "../ws/client.js";
+
+/** Which client a request is for: the SyncClient's own, or one of its sessions. */
+export interface Target {
+  session?: number;
+}
+
+export type Request =
+  | (Target & { kind: "call"; group: string; method: string; args: unknown[] })
+  | (Target & { kind: "request"; method: string; path: string; init: Record<string, unknown> })
+  | (Target & { kind: "iterate"; group: string; method: string; args: unknown[] })
+  | { kind: "iterNext"; iterator: number }
+  | { kind: "iterReturn"; iterator: number }
+  | (Target & { kind: "login" })
+  | (Target & { kind: "token" })
+  | { kind: "session" }
+  | { kind: "closeSession"; session: number }
+  | (Target & { kind: "wsStart"; options: Record<string, unknown> })
+  | { kind: "wsNext"; stream: number; wait: number; max: number }
+  | { kind: "wsStop"; stream: number }
+  | { kind: "close" };
+
+export interface Reply {
+  ok: boolean;
+  value?: unknown;
+  error?: SerializedError;
+  /** Validation issues raised while answering, for the calling thread's onValidationIssue hook. */
+  issues?: ValidationIssue[];
+}
+
+export interface SerializedError {
+  className: string;
+  message: string;
+  stack?: string;
+  props: Record<string, unknown>;
+}
+
+const CLASSES: Record<string, new (...args: never[]) => Error> = {
+  ApiError,
+  InvalidOrMissingParameters,
+  NoAccessTokenProvided,
+  NotEnoughPermissions,
+  ResourceNotFound,
+  MethodNotAllowed,
+  ContentTooLarge,
+  TooManyRequests,
+  FeatureDisabled,
+  InternalServerError,
+  ConnectionError,
+  RequestTimeoutError,
+  RequestAbortedError,
+  UsageError,
+  ValidationError,
+  MatterapiError,
+  WebSocketAuthError,
+  WebSocketActionError,
+};
+
+export function serializeError(error: unknown): SerializedError {
+  if (!(error instanceof Error)) return { className: "Error", message: String(error), props: {} };
+  const props: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(error)) {
+    if (key !== "cause" && typeof value !== "function") props[key] = value;
+  }
+  const className = Object.hasOwn(CLASSES, error.constructor.name) ? error.constructor.name : "Error";
+  return { className, message: error.message, stack: error.stack, props };
+}
+
+/** The same class, fields and message as in the worker, with the calling thread's stack. */
+export function rebuildError(serialized: SerializedError): Error {
+  const cls = CLASSES[serialized.className] ?? Error;
+  const error = Object.create(cls.prototype) as Error;
+  Object.assign(error, serialized.props);
+  Object.defineProperty(error, "message", { value: serialized.message, writable: true, configurable: true });
+  const here = new Error(serialized.message).stack?.split("\n").slice(1).join("\n") ?? "";
+  Object.defineProperty(error, "stack", {
+    value: `${serialized.props.name ?? cls.name}: ${serialized.message}\n${here}`,
+    writable: true,
+    configurable: true,
+  });
+  return error;
+}
+
+const MARK = "__matterapiUpload";
+
+/** Turns named files (fromPath, toFile) into cloneable data; refuses streams, which cannot cross threads. */
+export function encodeUploads(value: unknown, depth = 0): unknown {
+  if (depth > 4 || value === null || typeof value !== "object") return value;
+  if (isNamedFile(value)) {
+    if ("stream" in value.origin) {
+      throw new UsageError("the SyncClient cannot send a stream: pass bytes, a Blob, or fromPath(path)");
+    }
+    return { [MARK]: true, name: value.name, type: value.type, origin: value.origin };
+  }
+  if (isStreamLike(value))
+    throw new UsageError("the SyncClient cannot send a stream: pass bytes, a Blob, or fromPath(path)");
+  if (Array.isArray(value)) return value.map((v) => encodeUploads(v, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value; // bytes, Blobs, dates: cloned as they are
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeUploads(v, depth + 1)]));
+}
+
+export function decodeUploads(value: unknown, depth = 0): unknown {
+  if (depth > 4 || value === null || typeof value !== "object") return value;
+  const marked = value as {
+    [MARK]?: true;
+    name: string;
+    type?: string;
+    origin: { path: string } | { content: Uint8Array };
+  };
+  if (marked[MARK]) {
+    return "path" in marked.origin
+      ? fromPath(marked.origin.path, { name: marked.name, type: marked.type })
+      : toFile(marked.origin.content, marked.name, { type: marked.type });
+  }
+  if (Array.isArray(value)) return value.map((v) => decodeUploads(v, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeUploads(v, depth + 1)]));
+}
+
+function isStreamLike(value: object): boolean {
+  return (
+    (typeof ReadableStream !== "undefined" && value instanceof ReadableStream) ||
+    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
+  );
+}
