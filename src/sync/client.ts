@@ -18,7 +18,14 @@ import { provideValidator, ResponseValidator, type ValidationMode, validatorLoad
 import { type Groups, groupTables } from "../generated/groups/index.js";
 import type { WebSocketOptions } from "../ws/client.js";
 import type { AnyServerEvent } from "../ws/events.js";
-import { encodeUploads, type Reply, type Request, rebuildError, type SerializedError } from "./protocol.js";
+import {
+  encodeUploads,
+  type Reply,
+  type Request,
+  rebuildError,
+  type SerializedError,
+  SHARED_REPLY,
+} from "./protocol.js";
 
 /** A method of the AsyncClient, blocking: a Promise of T becomes T, an async iterator a plain iterator. */
 export type SyncMethod<F> = F extends (...args: infer A) => ApiPromise<infer R>
@@ -63,8 +70,8 @@ function loadValidatorNow(): void {
 class Channel {
   readonly #worker: Worker;
   readonly #port: MessagePort;
-  /** [0]: a reply is waiting; [1]: the worker has started. */
-  readonly #flag = new Int32Array(new SharedArrayBuffer(8));
+  readonly #flag = new Int32Array(new SharedArrayBuffer(SHARED_REPLY.offset + SHARED_REPLY.bytes));
+  readonly #shared = Buffer.from(this.#flag.buffer, SHARED_REPLY.offset);
   #ready = false;
   readonly #onIssue: ClientOptions["onValidationIssue"];
   /** Validation happens on the calling thread, where the answers are parsed. */
@@ -105,11 +112,17 @@ class Channel {
     }
     Atomics.store(this.#flag, 0, 0);
     this.#port.postMessage(request);
+    Atomics.wait(this.#flag, 0, 0);
+    if (Atomics.load(this.#flag, 0) === SHARED_REPLY.state) {
+      const text = this.#shared.toString("utf8", 0, Atomics.load(this.#flag, SHARED_REPLY.length));
+      const newline = text.indexOf("\n");
+      return { text: text.slice(newline + 1), contentType: text.slice(0, newline) || undefined } as T;
+    }
     let message: { message: Reply } | undefined;
     for (;;) {
       message = receiveMessageOnPort(this.#port) as { message: Reply } | undefined;
       if (message) break;
-      Atomics.wait(this.#flag, 0, 0);
+      Atomics.wait(this.#flag, 0, 0, 10);
     }
     const reply = message.message;
     if (reply.issues && this.#onIssue) for (const issue of reply.issues) this.#onIssue(issue);

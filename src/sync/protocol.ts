@@ -45,6 +45,13 @@ export type Request =
   | { kind: "wsStop"; stream: number }
   | { kind: "close" };
 
+/**
+ * The memory the two threads share: Int32 slots [0] reply state (0 waiting, 1 a message on the port, 2 a JSON
+ * answer in shared memory), [1] the worker has started, [2] the length of the shared answer; then the answer's
+ * bytes: its content type, a newline, its text.
+ */
+export const SHARED_REPLY = { state: 2, length: 2, offset: 16, bytes: 1 << 20 };
+
 export interface Reply {
   ok: boolean;
   value?: unknown;
