@@ -4,7 +4,7 @@
  *   npm run example:page-through-channel        (the fake server; or MM_URL, MM_TOKEN and MM_CHANNEL_ID)
  */
 import { AsyncClient } from "matterapi";
-import { isMain, target } from "./target.js";
+import { exampleChannel, isMain, target } from "./target.js";
 
 /** Posts per author id, over every page of the channel. */
 export async function postsByAuthor(
@@ -23,14 +23,10 @@ if (isMain(import.meta.url)) {
   const where = await target();
   const client = new AsyncClient({ url: where.url, auth: where.token ?? where.password, ...where.options });
   try {
-    let channelId = process.env.MM_CHANNEL_ID;
-    if (!channelId) {
-      const [team] = await client.teams.getTeamsForUser("me");
-      channelId = (await client.channels.getChannelByName(team.id, "town-square")).id;
-      if (!process.env.MM_URL) {
-        // The fake server starts with a quiet town square: fill it so there is something to page through.
-        for (let i = 0; i < 250; i++) await client.posts.createPost({ channel_id: channelId, message: `message ${i}` });
-      }
+    const channelId = await exampleChannel(client);
+    if (where.fake) {
+      // The fake server starts with a quiet town square: fill it so there is something to page through.
+      for (let i = 0; i < 250; i++) await client.posts.createPost({ channel_id: channelId, message: `message ${i}` });
     }
     const counts = await postsByAuthor(client, channelId);
     for (const [author, count] of counts) {

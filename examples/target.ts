@@ -2,7 +2,7 @@
  * Where the examples run: a real server when MM_URL is set (with MM_TOKEN, or MM_LOGIN_ID and MM_PASSWORD),
  * otherwise the built-in fake server from matterapi/testing.
  */
-import type { ClientOptions } from "matterapi";
+import type { AsyncClient, ClientOptions } from "matterapi";
 import { createTestServer, type TestServer } from "matterapi/testing";
 
 export interface Target {
@@ -48,4 +48,12 @@ export async function target(env: NodeJS.ProcessEnv = process.env): Promise<Targ
 export function isMain(url: string): boolean {
   const script = process.argv[1];
   return Boolean(script) && new URL(url).pathname.replace(/\.ts$/, "") === script.replace(/\.ts$/, "");
+}
+
+/** The channel an example works in: MM_CHANNEL_ID, or the town square of the user's first team. */
+export async function exampleChannel(client: AsyncClient): Promise<string> {
+  if (process.env.MM_CHANNEL_ID) return process.env.MM_CHANNEL_ID;
+  const [team] = await client.teams.getTeamsForUser("me");
+  if (!team) throw new Error("the user is in no team: set MM_CHANNEL_ID");
+  return (await client.channels.getChannelByName(team.id, "town-square")).id;
 }

@@ -6,7 +6,7 @@
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import { AsyncClient, fromPath, type Post, type Uploadable } from "matterapi";
-import { isMain, target } from "./target.js";
+import { exampleChannel, isMain, target } from "./target.js";
 
 /** Uploads the files to the channel and posts them with a message; returns the post. */
 export async function postFiles(
@@ -24,11 +24,7 @@ if (isMain(import.meta.url)) {
   const where = await target();
   const client = new AsyncClient({ url: where.url, auth: where.token ?? where.password, ...where.options });
   try {
-    let channelId = process.env.MM_CHANNEL_ID;
-    if (!channelId) {
-      const [team] = await client.teams.getTeamsForUser("me");
-      channelId = (await client.channels.getChannelByName(team.id, "town-square")).id;
-    }
+    const channelId = await exampleChannel(client);
     const paths = process.argv.slice(2);
     const files: Record<string, Uploadable> = paths.length
       ? Object.fromEntries(paths.map((p, i) => [basename(p), i % 2 ? createReadStream(p) : fromPath(p)]))
