@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { RawRequest } from "../client.js";
-import type { ApiPromise, RequestOptions } from "../core/api-promise.js";
+import type { ApiPromise, BinaryPromise, RequestOptions } from "../core/api-promise.js";
 import { type Endpoint, type HttpMethod, readJson } from "../core/client-core.js";
 import { UsageError } from "../core/errors.js";
 import { type ClientOptions, resolveOptions } from "../core/options.js";
@@ -27,12 +27,17 @@ import {
   SHARED_REPLY,
 } from "./protocol.js";
 
-/** A method of the AsyncClient, blocking: a Promise of T becomes T, an async iterator a plain iterator. */
-export type SyncMethod<F> = F extends (...args: infer A) => ApiPromise<infer R>
-  ? (...args: A) => R
-  : F extends (...args: infer A) => AsyncIterableIterator<infer I>
-    ? (...args: A) => IterableIterator<I>
-    : never;
+/**
+ * A method of the AsyncClient, blocking: a Promise of T becomes T (a download's bytes a Buffer), an async iterator
+ * a plain iterator.
+ */
+export type SyncMethod<F> = F extends (...args: infer A) => BinaryPromise
+  ? (...args: A) => Buffer
+  : F extends (...args: infer A) => ApiPromise<infer R>
+    ? (...args: A) => R
+    : F extends (...args: infer A) => AsyncIterableIterator<infer I>
+      ? (...args: A) => IterableIterator<I>
+      : never;
 
 export type SyncGroup<G> = { readonly [K in keyof G]: SyncMethod<G[K]> };
 
@@ -193,6 +198,10 @@ export class SyncClient {
   /** One operation: the worker sends JSON answers back as text; they are parsed and validated here. */
   #invoke(group: string, method: string, ep: Endpoint, args: unknown[]): unknown {
     const value = this._call<unknown>({ kind: "call", group, method, args: encodeArgs(args) });
+    if (ep.response === "binary") {
+      const bytes = value as Uint8Array;
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
     if (ep.response !== "json") return value;
     const { text, contentType } = value as { text: string; contentType?: string };
     const options = args[args.length - 1] as RequestOptions | undefined;

@@ -119,7 +119,9 @@ describe("SyncClient", () => {
         toFile(Buffer.from("named"), "named.md"),
       ],
     });
-    const contents = (up.file_infos ?? []).map((info) => Buffer.from(sd.files.getFile(info.id)).toString());
+    const downloads = (up.file_infos ?? []).map((info) => sd.files.getFile(info.id));
+    expect(downloads.every((d) => Buffer.isBuffer(d))).toBe(true);
+    const contents = downloads.map((d) => d.toString());
     expect(contents).toEqual(["bytes", "blob", "from disk", "named"]);
     expect(up.file_infos?.[3].name).toBe("named.md");
     expect(() => sd.files.uploadFile({ channel_id: "c", files: toFile(new Blob(["x"]).stream(), "s.bin") })).toThrow(

@@ -23,7 +23,7 @@ describe("SyncClient", () => {
       Awaited<ReturnType<AsyncClient["channels"]["getAllChannels"]>>
     >();
     expectTypeOf(sd.files.uploadFile({ channel_id: "c", files: new Uint8Array() })).toEqualTypeOf<UploadFileResponse>();
-    expectTypeOf(sd.files.getFile("f")).toEqualTypeOf<Uint8Array>();
+    expectTypeOf(sd.files.getFile("f")).toEqualTypeOf<Buffer>();
     expectTypeOf(sd.channels.getChannel("c")).toEqualTypeOf<Channel>();
     expectTypeOf<Parameters<SyncClient["users"]["getUser"]>>().toEqualTypeOf<
       Parameters<AsyncClient["users"]["getUser"]>
