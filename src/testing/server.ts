@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { Endpoint } from "../core/client-core.js";
 import { loadValidator, ResponseValidator } from "../core/validation.js";
@@ -29,6 +30,8 @@ export interface TestServerOptions {
   serverVersion?: string;
   /** WebSocket timings (ms): authTimeout 5000, pingInterval 60000, pongTimeout 100000 by default. */
   webSocket?: Partial<WebSocketOptions>;
+  /** Serve HTTPS and WSS with this certificate and key (PEM), to test TLS options. */
+  tls?: { key: string; cert: string };
 }
 
 export interface TestUser {
@@ -226,14 +229,15 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     send(res, reply, requestId, serverVersion);
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error) => {
       if (!res.headersSent)
         send(res, { status: 500, json: { id: "matterapi.testing.crash", message: String(error) } }, "", serverVersion);
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
   const sockets = new Set<Socket>();
-  server.on("connection", (socket: Socket) => {
+  server.on(options.tls ? "secureConnection" : "connection", (socket: Socket) => {
     stats.connections++;
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -247,7 +251,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   const { port } = server.address() as { port: number };
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
     ...seed,
     stats,
     invalidResponses,

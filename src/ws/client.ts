@@ -116,6 +116,7 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   #closedByUser = false;
   #authProbeSeq = 0;
   #authConfirmed = false;
+  #socketError: Error | undefined;
   #catchingUp = false;
   #buffered: ServerEvent[] = [];
   #recoveredPosts = new Set<string>();
@@ -298,6 +299,7 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
         ? `?connection_id=${this.#connectionId}&sequence_number=${this.#lastSeq + 1}`
         : "";
     this.#authConfirmed = false;
+    this.#socketError = undefined;
     let socket: RawSocket;
     try {
       socket = await openSocket(
@@ -319,7 +321,9 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
           onClose: () => {
             if (this.#socket === socket) void this.#onClose(token as string);
           },
-          onError: () => {},
+          onError: (error) => {
+            if (this.#socket === socket || !this.#socket) this.#socketError = error;
+          },
         },
       );
     } catch (error) {
@@ -453,6 +457,12 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
       this.#pending.delete(seq);
     }
     if (this.#closedByUser || this.#fatal) return;
+    const error = this.#socketError as (Error & { code?: string }) | undefined;
+    if (error && isCertificateError(error)) {
+      // Retrying cannot fix a certificate the client does not trust: stop, and say why.
+      this.#fail(new MatterapiError(`the WebSocket's TLS handshake failed: ${error.message}`, { cause: error }));
+      return;
+    }
     if (!this.#authConfirmed && socket) {
       // Closed before the credentials were accepted: ask REST whether the token is the problem.
       if (await this.#tokenRejected(token)) {
@@ -659,6 +669,12 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
       this.#recoveredPosts.clear();
     }
   }
+}
+
+const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
+
+function isCertificateError(error: Error & { code?: string }): boolean {
+  return CERTIFICATE_ERRORS.test(error.code ?? "") || /certificate/i.test(error.message);
 }
 
 /** A bounded set of the most recent ids (a ring of them, and a set to look them up). */

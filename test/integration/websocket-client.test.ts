@@ -1,4 +1,5 @@
 /** matterapi's WebSocket client against the fake server, over real sockets. */
+import selfsigned from "selfsigned";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type AnyServerEvent,
@@ -323,5 +324,34 @@ describe("reliability", () => {
     server.faults.expireSession(token);
     await until(() => ws.state === "closed", 5_000);
     expect(errors[0]).toBeInstanceOf(WebSocketAuthError);
+  });
+});
+
+describe("TLS", () => {
+  it("uses the REST client's TLS options for wss://, and stops on a certificate it does not trust", async () => {
+    const pems = await selfsigned.generate([{ name: "commonName", value: "localhost" }], {
+      keySize: 2048,
+      algorithm: "sha256",
+      extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
+    });
+    const secure = await createTestServer({ tls: { key: pems.private, cert: pems.cert } });
+    try {
+      expect(secure.url).toMatch(/^https:/);
+      const trusting = new AsyncClient({ url: secure.url, auth: { token: secure.user.token }, tls: { ca: pems.cert } });
+      const ws = trusting.websocket();
+      await ws.connect();
+      expect(ws.state).toBe("open");
+      ws.close();
+      await trusting.close();
+
+      const doubting = new AsyncClient({ url: secure.url, auth: { token: secure.user.token }, maxRetries: 0 });
+      const stream = doubting.websocket({ initialReconnectDelay: 20 });
+      const error = await caught(stream.connect());
+      expect(error.message).toMatch(/TLS handshake failed: .*certificate/i);
+      expect(stream.state).toBe("closed");
+      await doubting.close();
+    } finally {
+      await secure.close();
+    }
   });
 });
