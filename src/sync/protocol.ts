@@ -3,25 +3,8 @@
  * MessagePort), errors rebuilt as the same classes on the calling thread, and uploads that cannot be cloned as
  * they are (a path, a named file) turned into plain data and back.
  */
-import {
-  ApiError,
-  ConnectionError,
-  ContentTooLarge,
-  FeatureDisabled,
-  InternalServerError,
-  InvalidOrMissingParameters,
-  MatterapiError,
-  MethodNotAllowed,
-  NoAccessTokenProvided,
-  NotEnoughPermissions,
-  RequestAbortedError,
-  RequestTimeoutError,
-  ResourceNotFound,
-  TooManyRequests,
-  UsageError,
-  ValidationError,
-  type ValidationIssue,
-} from "../core/errors.js";
+import * as errors from "../core/errors.js";
+import { UsageError, type ValidationIssue } from "../core/errors.js";
 import { fromPath, isNamedFile, toFile } from "../core/uploads.js";
 import { WebSocketActionError, WebSocketAuthError } from "../ws/client.js";
 
@@ -67,26 +50,13 @@ export interface SerializedError {
   props: Record<string, unknown>;
 }
 
-const CLASSES: Record<string, new (...args: never[]) => Error> = {
-  ApiError,
-  InvalidOrMissingParameters,
-  NoAccessTokenProvided,
-  NotEnoughPermissions,
-  ResourceNotFound,
-  MethodNotAllowed,
-  ContentTooLarge,
-  TooManyRequests,
-  FeatureDisabled,
-  InternalServerError,
-  ConnectionError,
-  RequestTimeoutError,
-  RequestAbortedError,
-  UsageError,
-  ValidationError,
-  MatterapiError,
-  WebSocketAuthError,
-  WebSocketActionError,
-};
+/** Every error class matterapi throws, by name: what the calling thread rebuilds. */
+const CLASSES: Record<string, new (...args: never[]) => Error> = {};
+for (const value of [...Object.values(errors), WebSocketAuthError, WebSocketActionError]) {
+  if (typeof value === "function" && value.prototype instanceof Error) {
+    CLASSES[value.name] = value as unknown as new (...args: never[]) => Error;
+  }
+}
 
 export function serializeError(error: unknown): SerializedError {
   if (!(error instanceof Error)) return { className: "Error", message: String(error), props: {} };
