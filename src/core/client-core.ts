@@ -72,8 +72,6 @@ export class ClientCore {
   #closed = false;
   readonly #baseHeaders: Record<string, string>;
   readonly #templates = new Map<string, (string | number)[]>();
-  /** Counters for tests and diagnostics. */
-  readonly stats = { logins: 0, requests: 0, retries: 0 };
 
   constructor(options: ResolvedOptions) {
     this.options = options;
@@ -134,7 +132,6 @@ export class ClientCore {
     if (!token) {
       throw new MatterapiError(`login as ${auth.loginId} answered ${outcome.response.status} without a Token header`);
     }
-    this.stats.logins++;
     this.#token = token;
     return token;
   }
@@ -248,14 +245,12 @@ export class ClientCore {
       const payload = await this.#encodeBody(ep, body, headers);
 
       let res: TransportResponse;
-      this.stats.requests++;
       try {
         res = await transport.request({ method, url, headers, body: payload, signal, timeout });
       } catch (error) {
         const failure = this.#transportFailure(error, method, shownUrl, timeout, signal);
         if (this.#mayRetry(failure, attempt, maxRetries, replayable, method)) {
           await this.#sleep(backoffDelay(attempt++), signal, method, shownUrl);
-          this.stats.retries++;
           continue;
         }
         throw failure;
@@ -274,7 +269,6 @@ export class ClientCore {
           // The connection dropped mid-answer: safe to ask again only for an idempotent request.
           if (this.#mayRetry(failure, attempt, maxRetries, replayable, method)) {
             await this.#sleep(backoffDelay(attempt++), signal, method, shownUrl);
-            this.stats.retries++;
             continue;
           }
           throw failure;
@@ -305,7 +299,6 @@ export class ClientCore {
           if (status === 429) this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delay);
           else await this.#sleep(delay, signal, method, shownUrl);
           attempt++;
-          this.stats.retries++;
           continue;
         }
       }
