@@ -469,7 +469,7 @@ function readme(model: Model): string {
     "",
     `- ${model.operations.length} operations in ${groups.length} groups; ${Object.keys(model.schemas).length} component schemas.`,
     "- `schemas.ts`: runtime schemas of the components; `models/`: their TS types and the request/response types",
-    "  of each group; `groups/`: one module per group with its endpoint table and methods.",
+    "  of each group; `groups/`: one module per group with its endpoint table (the runtime data the client builds\n  `client.<group>` from) and an interface with one documented method per operation.",
     "",
     "| group | operations |",
     "|---|---|",
