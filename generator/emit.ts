@@ -105,6 +105,7 @@ export function emit(model: Model): { files: Files; warnings: string[] } {
   }
   files.set("groups/index.ts", emitGroupIndex(groupNames));
   files.set("operations.ts", emitOperationIndex(model));
+  files.set("request-schemas.ts", emitRequestSchemas(groupNames, inlineByGroup));
   files.set("README.md", readme(model));
   return { files, warnings };
 }
@@ -432,6 +433,28 @@ function emitGroupIndex(groups: string[]): string {
   lines.push("}", "");
   lines.push(`export type { ${groups.map(groupClassName).join(", ")} };`, "");
   return lines.join("\n");
+}
+
+/**
+ * Runtime schemas of every inline request body and query object, named like their types (CreateTeamBody,
+ * GetUsersQuery). The client does not import them (requests are typed, not validated at run time); they are
+ * exported as matterapi/schemas for code that wants to check data before sending it.
+ */
+function emitRequestSchemas(groups: string[], inlineByGroup: Map<string, InlineType[]>): string {
+  const lines = [
+    HEADER,
+    "// Runtime schemas of the inline request bodies and query objects (binary fields are left unchecked).",
+    'import type { Schema } from "../core/schema.js";',
+    'import * as S from "./schemas.js";',
+    "",
+  ];
+  for (const group of groups) {
+    for (const item of inlineByGroup.get(group) ?? []) {
+      if (item.direction !== "request") continue;
+      lines.push(`export const ${item.name}: Schema = ${runtimeSchema(item.schema, (r) => `S.${r}`)};`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 function emitOperationIndex(model: Model): string {

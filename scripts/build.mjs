@@ -26,6 +26,7 @@ await build({
     index: "src/index.ts",
     portable: "src/portable.ts",
     testing: "src/testing/index.ts",
+    schemas: "src/schemas.ts",
     "sync-worker": "src/sync/worker.ts",
   },
   outdir: dist,

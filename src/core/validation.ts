@@ -187,7 +187,11 @@ function collectIssues(
   limit: number,
 ): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
+  const missing = new Set<string>();
   for (const error of checker.Errors(data)) {
+    // A missing property also fails its type check: report it once, as missing.
+    if (missing.has(error.path)) continue;
+    if (error.value === undefined) missing.add(error.path);
     issues.push({
       operation,
       schema: schema.title ?? describeSchema(schema),

@@ -136,3 +136,20 @@ describe("validation", () => {
     await expect(client.users.getUser("me")).resolves.toEqual({ id: 1 });
   });
 });
+
+describe("matterapi/schemas", () => {
+  it("has a runtime schema for every inline request body and query, and checks values against them", async () => {
+    const { requests, validate, User } = await import("../../src/schemas.js");
+    expect(Object.keys(requests).length).toBeGreaterThan(250);
+    expect(await validate(requests.CreateTeamBody, { name: "rebels", display_name: "Rebels", type: "I" })).toEqual([]);
+    const issues = await validate(requests.CreateTeamBody, { name: "rebels", type: "X" });
+    expect(issues.map((i) => [i.path, i.expected])).toEqual([
+      ["/display_name", "required property"],
+      ["/type", "union value"],
+    ]);
+    expect(await validate(requests.GetUsersQuery, { page: "zero" })).toEqual([
+      expect.objectContaining({ path: "/page", expected: "integer", actual: "string" }),
+    ]);
+    expect(await validate(User, { id: "u" })).not.toEqual([]);
+  });
+});
