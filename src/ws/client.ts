@@ -10,7 +10,7 @@ import { MatterapiError, NoAccessTokenProvided, UsageError } from "../core/error
 import { isPasswordAuth } from "../core/options.js";
 import type { Channel, Post, PostList, Team } from "../generated/models/index.js";
 import { type AnyServerEvent, type Broadcast, decodeData, type EventData, type ServerEvent } from "./events.js";
-import { openSocket, type RawSocket } from "./socket.js";
+import { openSocket, type RawSocket, type WebSocketConstructor } from "./socket.js";
 
 export type WebSocketState = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -33,6 +33,11 @@ export interface WebSocketOptions {
   catchUp?: boolean;
   /** "header" (Authorization at the upgrade; needed for resume), "challenge", or "auto" (default: header on Node). */
   authMode?: "auto" | "header" | "challenge";
+  /**
+   * A browser-style WebSocket constructor to use (a polyfill, React Native's, Deno's); the client then
+   * authenticates by challenge. Default: the `ws` package on Node, the global WebSocket elsewhere.
+   */
+  WebSocket?: WebSocketConstructor;
   /** Stop the stream (as close()) when this aborts. */
   signal?: AbortSignal;
 }
@@ -74,7 +79,7 @@ export interface LifecycleEvents {
 
 type Listener = (event: never) => void;
 
-type ResolvedOptions = Required<Omit<WebSocketOptions, "signal">>;
+type ResolvedOptions = Required<Omit<WebSocketOptions, "signal" | "WebSocket">> & Pick<WebSocketOptions, "WebSocket">;
 
 const DEFAULTS = {
   initialReconnectDelay: 500,
@@ -134,7 +139,10 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     options: WebSocketOptions = {},
   ) {
     for (const key of Object.keys(options)) {
-      if (!(key in DEFAULTS) && !["reconnect", "maxReconnectAttempts", "catchUp", "authMode", "signal"].includes(key)) {
+      if (
+        !(key in DEFAULTS) &&
+        !["reconnect", "maxReconnectAttempts", "catchUp", "authMode", "signal", "WebSocket"].includes(key)
+      ) {
         throw new UsageError(`matterapi: websocket option ${key} is not an option`);
       }
     }
@@ -291,7 +299,12 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
       this.#fail(new WebSocketAuthError("the WebSocket needs auth: a token, or a login and password"));
       return;
     }
-    const mode = this.#options.authMode === "auto" ? "header" : this.#options.authMode;
+    // A browser-style WebSocket cannot send headers: it authenticates by challenge.
+    const mode = this.#options.WebSocket
+      ? "challenge"
+      : this.#options.authMode === "auto"
+        ? "header"
+        : this.#options.authMode;
     const base = `${core.options.baseUrl.replace(/^http/, "ws")}/api/v4/websocket`;
     // Resume needs the session at the upgrade; a challenge-authenticated connection always starts fresh.
     const resume =
@@ -308,6 +321,7 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
           headers: mode === "header" ? { Authorization: `Bearer ${token}` } : {},
           tls: core.options.tls,
           proxy: core.options.proxy,
+          WebSocket: this.#options.WebSocket,
         },
         {
           onOpen: () =>

@@ -24,8 +24,13 @@ export interface RawSocket {
   terminate(): void;
 }
 
+/** A browser-style WebSocket constructor: `new WebSocket(url)`, with onopen, onmessage, onclose, onerror. */
+export type WebSocketConstructor = new (url: string) => WebSocket;
+
 export interface SocketOptions {
   headers: Record<string, string>;
+  /** Use this constructor (the browser path: no headers, no ping frames) instead of choosing. */
+  WebSocket?: WebSocketConstructor;
   tls?: TlsOptions;
   proxy?: ProxyOptions;
 }
@@ -44,6 +49,7 @@ async function nodeWs(): Promise<WsModule | undefined> {
 }
 
 export async function openSocket(url: string, options: SocketOptions, handlers: SocketHandlers): Promise<RawSocket> {
+  if (options.WebSocket) return openNative(options.WebSocket, url, handlers);
   const ws = await nodeWs();
   if (ws) return openNode(ws, url, options, handlers);
   const Native = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
@@ -88,7 +94,7 @@ async function openNode(ws: WsModule, url: string, options: SocketOptions, h: So
   };
 }
 
-function openNative(Native: typeof WebSocket, url: string, h: SocketHandlers): RawSocket {
+function openNative(Native: WebSocketConstructor, url: string, h: SocketHandlers): RawSocket {
   const socket = new Native(url);
   socket.onopen = () => h.onOpen();
   socket.onmessage = (event) => h.onMessage(String(event.data));

@@ -1,6 +1,7 @@
 /** matterapi's WebSocket client against the fake server, over real sockets. */
 import selfsigned from "selfsigned";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import {
   type AnyServerEvent,
   AsyncClient,
@@ -159,6 +160,23 @@ describe("connecting and listening", () => {
     await ws.connect();
     await post("via challenge");
     await until(() => got.length === 1);
+  });
+
+  it("runs the browser path with a browser-style WebSocket: challenge auth, and catch-up instead of resume", async () => {
+    const ws = stream(userClient(), { WebSocket: WebSocket as unknown as typeof globalThis.WebSocket, catchUp: true });
+    const got: string[] = [];
+    const missed: MissedSignal[] = [];
+    ws.on("posted", (e) => got.push(e.data.post.message));
+    ws.on("missed", (m) => missed.push(m));
+    await ws.connect();
+    await post("browser one");
+    await until(() => got.length === 1);
+    server.faults.closeWebSockets(1006);
+    await post("browser two");
+    // A challenge-authenticated connection cannot resume: the server starts over, the client catches up.
+    await until(() => got.includes("browser two"));
+    expect(missed).toHaveLength(1);
+    expect(got).toEqual(["browser one", "browser two"]);
   });
 
   it("goes through an HTTP proxy", async () => {
