@@ -38,6 +38,8 @@ export interface Outcome<T> {
   response: ResponseInfo;
   /** Set when the body was left unread (raw mode). */
   raw?: TransportResponse;
+  /** The answer's Content-Type, when a JSON answer is handed over as text (text mode). */
+  contentType?: string;
 }
 
 /** Runs the request; `raw` leaves the body unread for streaming. */

@@ -273,7 +273,10 @@ export class ClientCore {
           }
           throw failure;
         }
-        if (ep.response === "json" && delivery === "parsed") {
+        if (ep.response === "json" && delivery === "text") {
+          return { data: data as T, response, contentType: res.header("content-type") };
+        }
+        if (ep.response === "json") {
           if (ep.schema && mode !== "off" && !validatorLoaded()) await loadValidator();
           data = readJson(ep, data as string, res.header("content-type"), mode, this.validator);
         }

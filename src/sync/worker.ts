@@ -95,9 +95,7 @@ async function handle(request: Request): Promise<unknown> {
       const ep = endpoint(request.group, request.method);
       const { path, body, query, options } = splitArguments(ep, decodeUploads(request.args) as unknown[]);
       const outcome = await target(request)._core.execute(ep, path, body, query, options, "text");
-      return ep.response === "json"
-        ? { text: outcome.data, contentType: outcome.response.headers["content-type"] }
-        : outcome.data;
+      return ep.response === "json" ? { text: outcome.data, contentType: outcome.contentType } : outcome.data;
     }
     case "request": {
       const init = decodeUploads(request.init) as Record<string, unknown>;
