@@ -92,7 +92,7 @@ export function emit(model: Model): { files: Files; warnings: string[] } {
     planned.set(group, plans);
   }
 
-  const home = componentHomes(model, planned);
+  const home = componentHomes(model);
   files.set("schemas.ts", emitComponentSchemas(model.schemas, warnings));
   const modelFiles = [...new Set([...groupNames, ...(home.size ? [...home.values()] : [])])].sort();
   for (const file of modelFiles) {
@@ -121,7 +121,7 @@ function queryObject(params: Parameter[]): SchemaObject {
 }
 
 /** Each component's models module: the group of the first operation (in spec order) that uses it. */
-function componentHomes(model: Model, planned: Map<string, PlannedOperation[]>): Map<string, string> {
+function componentHomes(model: Model): Map<string, string> {
   const home = new Map<string, string>();
   const closure = (start: Set<string>): string[] => {
     const seen = new Set<string>();
@@ -142,7 +142,6 @@ function componentHomes(model: Model, planned: Map<string, PlannedOperation[]>):
     for (const name of closure(refs)) if (!home.has(name)) home.set(name, op.group);
   }
   for (const name of Object.keys(model.schemas)) if (!home.has(name)) home.set(name, UNREFERENCED);
-  void planned;
   return home;
 }
 

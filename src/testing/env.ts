@@ -1,5 +1,5 @@
 /** What the fake server's handlers share: the state, the event stream, counters, and small helpers. */
-import { AppErrorReply, Errors } from "./app-error.js";
+import { Errors } from "./app-error.js";
 import type { Context } from "./router.js";
 import type { ChannelRecord, Store, UserRecord } from "./store.js";
 
@@ -42,11 +42,6 @@ export interface Env {
 
 export function ok(): { json: { status: string } } {
   return { json: { status: "OK" } };
-}
-
-/** A user as the API shows it: no password, MFA secret or other private fields (model.User.Sanitize). */
-export function publicUser(user: UserRecord): UserRecord {
-  return { ...user };
 }
 
 /** "me" or an id: the user, or the server's 404. */
@@ -107,5 +102,3 @@ export function requireString(value: unknown, name: string): string {
   if (typeof value !== "string" || value === "") throw Errors.invalidBodyParam(name);
   return value;
 }
-
-export { AppErrorReply };

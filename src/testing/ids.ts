@@ -19,7 +19,3 @@ export function newId(): string {
   if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
   return out.slice(0, 26);
 }
-
-export function newToken(): string {
-  return newId();
-}

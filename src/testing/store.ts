@@ -192,6 +192,7 @@ export interface ChannelMemberRecord {
 
 export class Store {
   readonly users = new Map<string, UserRecord>();
+  /** Passwords and MFA secrets live apart from the users, so that a user record can be answered as it is. */
   readonly secrets = new Map<string, Secrets>();
   readonly sessions = new Map<string, SessionRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();

@@ -1,6 +1,6 @@
 /** Users, login and logout, personal access tokens, statuses and preferences (api4/user.go, status.go, preference.go). */
 import { Errors } from "../app-error.js";
-import { type Env, ok, pageOf, publicUser, requireSelfOrAdmin, requireString, userParam } from "../env.js";
+import { type Env, ok, pageOf, requireSelfOrAdmin, requireString, userParam } from "../env.js";
 import { newId } from "../ids.js";
 import type { Router } from "../router.js";
 import type { UserRecord } from "../store.js";
@@ -27,7 +27,7 @@ export function registerUsers(router: Router, env: Env): void {
     }
     const session = store.createSession(user.id, "login");
     env.stats.logins++;
-    return { status: 200, json: publicUser(user), headers: { Token: session.token } };
+    return { status: 200, json: user, headers: { Token: session.token } };
   });
 
   // api4/user.go logout: needs no session; revokes the one it is given.
@@ -61,17 +61,17 @@ export function registerUsers(router: Router, env: Env): void {
       },
       { password: requireString(body.password, "password") },
     );
-    return { status: 201, json: publicUser(user) };
+    return { status: 201, json: user };
   });
 
-  router.add("GET", "/api/v4/users/{user_id}", "GetUser", (ctx) => ({ json: publicUser(userParam(ctx, env)) }));
+  router.add("GET", "/api/v4/users/{user_id}", "GetUser", (ctx) => ({ json: userParam(ctx, env) }));
 
   router.add("GET", "/api/v4/users/username/{username}", "GetUserByUsername", (ctx) => {
     ctx.me();
     if (!/^[a-z0-9.\-_]+$/i.test(ctx.params.username)) throw Errors.invalidBodyParam("username");
     const user = store.userByName(ctx.params.username);
     if (!user) throw Errors.userByUsernameMissing();
-    return { json: publicUser(user) };
+    return { json: user };
   });
 
   router.add("GET", "/api/v4/users", "GetUsers", (ctx) => {
@@ -83,7 +83,7 @@ export function registerUsers(router: Router, env: Env): void {
       .filter((u) => !inTeam || store.isTeamMember(inTeam, u.id))
       .filter((u) => !inChannel || store.isChannelMember(inChannel, u.id))
       .sort((a, b) => a.username.localeCompare(b.username));
-    return { json: pageOf(users, ctx).map(publicUser) };
+    return { json: pageOf(users, ctx) };
   });
 
   router.add("POST", "/api/v4/users/ids", "GetUsersByIds", (ctx) => {
@@ -91,10 +91,7 @@ export function registerUsers(router: Router, env: Env): void {
     const ids = ctx.json<unknown[]>("user_ids");
     if (!Array.isArray(ids)) throw Errors.invalidBodyParam("user_ids");
     return {
-      json: ids
-        .map((id) => store.users.get(String(id)))
-        .filter((u) => u !== undefined)
-        .map(publicUser),
+      json: ids.map((id) => store.users.get(String(id))).filter((u) => u !== undefined),
     };
   });
 
@@ -103,10 +100,7 @@ export function registerUsers(router: Router, env: Env): void {
     const names = ctx.json<unknown[]>("usernames");
     if (!Array.isArray(names)) throw Errors.invalidBodyParam("usernames");
     return {
-      json: names
-        .map((n) => store.userByName(String(n)))
-        .filter((u) => u !== undefined)
-        .map(publicUser),
+      json: names.map((n) => store.userByName(String(n))).filter((u) => u !== undefined),
     };
   });
 
@@ -122,7 +116,7 @@ export function registerUsers(router: Router, env: Env): void {
         (!body.team_id || store.isTeamMember(body.team_id, u.id)) &&
         (!body.in_channel_id || store.isChannelMember(body.in_channel_id, u.id)),
     );
-    return { json: matches.slice(0, body.limit ?? 100).map(publicUser) };
+    return { json: matches.slice(0, body.limit ?? 100) };
   });
 
   // Personal access tokens (api4/user.go createUserAccessToken): the token is shown once, at creation.
