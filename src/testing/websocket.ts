@@ -182,7 +182,9 @@ export class WebSocketHub {
       });
     } else {
       // Replay what the client missed from the dead queue (with its original seq), then what waited.
-      for (const event of connection.dead) if ((event.seq ?? -1) >= (sequence ?? 0)) ws.send(JSON.stringify(event));
+      for (const event of connection.dead) {
+        if ((event.seq ?? -1) >= (sequence ?? 0) && !this.#silent) ws.send(JSON.stringify(event));
+      }
       const waiting = connection.pending;
       connection.pending = [];
       for (const event of waiting) this.#deliver(connection, event);

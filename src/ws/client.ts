@@ -44,10 +44,12 @@ export interface WebSocketOptions {
 
 /** When the server started over and the events of a window are lost. */
 export interface MissedSignal {
-  /** Where the loss may start: the server's create_at (epoch ms) of the newest post received, or the local time of
-   * the first connect when no post was received yet. */
+  /**
+   * Where the loss may start: the server's create_at (epoch ms) of the newest post received, or the local time of
+   * the first connect when no post was received yet.
+   */
   since: number;
-  /** Local time (epoch ms) of the new hello. */
+  /** When the new hello came, on the same clock as `since` (the server's, estimated, once a post was seen). */
   until: number;
   previousConnectionId: string;
   connectionId: string;
@@ -111,6 +113,8 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   #lastSeq = -1;
   /** Server time (ms) of the newest post seen on the stream: where a catch-up starts. */
   #lastPostAt = 0;
+  /** Local time the newest post arrived: with #lastPostAt, it maps local time onto the server's clock. */
+  #lastPostSeenAt = 0;
   #connectedAt = 0;
   /** Ids of recent posts delivered, so that a catch-up never repeats one. */
   readonly #seenPosts = new RecentIds(5000);
@@ -363,7 +367,10 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   #notePost(post: Post | undefined): void {
     if (!post || typeof post !== "object") return;
     if (typeof post.id === "string") this.#seenPosts.add(post.id);
-    if (typeof post.create_at === "number" && post.create_at > this.#lastPostAt) this.#lastPostAt = post.create_at;
+    if (typeof post.create_at === "number" && post.create_at > this.#lastPostAt) {
+      this.#lastPostAt = post.create_at;
+      this.#lastPostSeenAt = Date.now();
+    }
   }
 
   #authenticated(): void {
@@ -427,7 +434,8 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     if (!lost) return;
     const signal: MissedSignal = {
       since,
-      until: Date.now(),
+      // The two ends on one clock: local clocks and the server's may disagree by more than the window.
+      until: this.#lastPostAt ? this.#lastPostAt + (Date.now() - this.#lastPostSeenAt) : Date.now(),
       previousConnectionId: previous,
       connectionId: data.connection_id,
       lastSeq,
