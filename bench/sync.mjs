@@ -1,7 +1,10 @@
 // SyncClient benchmark: CPU per call (all threads of the process) and calls/s of users.getUser("me"), against the
 // AsyncClient awaiting one call at a time, side by side in one run. The server runs in its own process.
 //
-//   npm run bench:sync      (builds first; CALLS=3000 ROUNDS=5 by default)
+//   npm run bench:sync      (builds first; CALLS=3000 ROUNDS=15 by default)
+//
+// This machine's speed drifts between rounds, so each round runs both clients back to back (in alternating order)
+// and the ratio is taken within the round; the table gives the median round and the spread.
 import { fork } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,7 +12,7 @@ import { AsyncClient, SyncClient } from "../dist/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CALLS = Number(process.env.CALLS ?? 3000);
-const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const server = fork(join(here, "server.mjs"), [process.env.MATTERAPI_FIXTURES ?? join(here, "../../shared/fixtures")], {
   stdio: ["ignore", "pipe", "inherit", "ipc"],
 });
@@ -38,22 +41,31 @@ async function measure(run) {
 
 for (const run of Object.values(runs)) await run(); // warm up
 const samples = Object.fromEntries(Object.keys(runs).map((k) => [k, []]));
-for (let round = 0; round < ROUNDS; round++)
-  for (const [name, run] of Object.entries(runs)) samples[name].push(await measure(run));
+for (let round = 0; round < ROUNDS; round++) {
+  const order = Object.entries(runs);
+  if (round % 2) order.reverse();
+  for (const [name, run] of order) samples[name].push(await measure(run));
+}
 sd.close();
 await ad.close();
 server.kill();
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const base = median(samples[Object.keys(runs)[0]].map((s) => s.cpuUs));
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+const median = (xs) => sorted(xs)[Math.floor(xs.length / 2)];
+const [baseName, syncName] = Object.keys(runs);
+const ratios = sorted(samples[syncName].map((s, i) => s.cpuUs / samples[baseName][i].cpuUs));
+const quartile = (q) => ratios[Math.floor((ratios.length - 1) * q)];
 console.log(
   `Node ${process.version}, ${CALLS} calls per run, ${ROUNDS} rounds, medians. CPU: every thread of the process.\n`,
 );
-console.log("| client | CPU µs/call | vs AsyncClient | calls/s |");
+console.log("| client | CPU µs/call | vs AsyncClient (median round; quartiles; range) | calls/s |");
 console.log("|---|---:|---:|---:|");
 for (const [name, list] of Object.entries(samples)) {
   const cpu = median(list.map((s) => s.cpuUs));
-  console.log(
-    `| ${name} | ${cpu.toFixed(0)} | ${(cpu / base).toFixed(2)}x | ${median(list.map((s) => s.perSecond)).toFixed(0)} |`,
-  );
+  const vs =
+    name === baseName
+      ? "1.00x"
+      : `${median(ratios).toFixed(2)}x; ${quartile(0.25).toFixed(2)}-${quartile(0.75).toFixed(2)}; ` +
+        `${ratios[0].toFixed(2)}-${ratios[ratios.length - 1].toFixed(2)}`;
+  console.log(`| ${name} | ${cpu.toFixed(0)} | ${vs} | ${median(list.map((s) => s.perSecond)).toFixed(0)} |`);
 }

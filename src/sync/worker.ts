@@ -11,7 +11,7 @@ import type { ClientOptions } from "../core/options.js";
 import { groupTables } from "../generated/groups/index.js";
 import type { MattermostWebSocket } from "../ws/client.js";
 import type { AnyServerEvent } from "../ws/events.js";
-import { decodeUploads, type Reply, type Request, SHARED_REPLY, serializeError } from "./protocol.js";
+import { type Call, decodeUploads, type Reply, type Request, SHARED_REPLY, serializeError } from "./protocol.js";
 
 interface WorkerData {
   port: MessagePort;
@@ -87,16 +87,18 @@ function method(owner: AsyncClient, group: string, name: string): (...args: any[
   return fn as (...args: unknown[]) => unknown;
 }
 
+/** One operation. Its JSON text travels to the calling thread unparsed: a string crosses threads far cheaper than an
+ * object graph, and the calling thread parses and validates it as the AsyncClient would. */
+async function call([group, name, args, session]: Call): Promise<unknown> {
+  const ep = endpoint(group, name);
+  const { path, body, query, options } = splitArguments(ep, decodeUploads(args) as unknown[]);
+  const outcome = await target({ session })._core.execute(ep, path, body, query, options, "text");
+  return ep.response === "json" ? { text: outcome.data, contentType: outcome.contentType } : outcome.data;
+}
+
 async function handle(request: Request): Promise<unknown> {
+  if (Array.isArray(request)) return call(request);
   switch (request.kind) {
-    case "call": {
-      // The JSON text travels to the calling thread unparsed: a string crosses threads far cheaper than an
-      // object graph, and the calling thread parses and validates it as the AsyncClient would.
-      const ep = endpoint(request.group, request.method);
-      const { path, body, query, options } = splitArguments(ep, decodeUploads(request.args) as unknown[]);
-      const outcome = await target(request)._core.execute(ep, path, body, query, options, "text");
-      return ep.response === "json" ? { text: outcome.data, contentType: outcome.contentType } : outcome.data;
-    }
     case "request": {
       const init = decodeUploads(request.init) as Record<string, unknown>;
       return target(request).request(request.method as "GET", request.path, init);
