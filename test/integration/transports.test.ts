@@ -1,5 +1,6 @@
 /** The built-in transports over real loopback sockets: pooling, TLS options, proxies, timeouts, fetch. */
 import { execFile } from "node:child_process";
+import { getEventListeners } from "node:events";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,7 +45,17 @@ const handler = (req: { url?: string; method?: string; body: Buffer }, res: impo
   if (url.pathname === "/api/v4/files" && req.method === "POST") {
     return json(res, 201, { file_infos: [{ id: "f", name: String(req.body.length) }], client_ids: [] });
   }
+  if (url.pathname === "/api/v4/files/big") {
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    res.end(Buffer.alloc(4 << 20, 7));
+    return;
+  }
   if (url.pathname === "/slow") return; // never answers
+  if (url.pathname === "/stalled-body") {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.write('{"id":'); // and never the rest
+    return;
+  }
   return json(res, 404, {
     id: "api.context.404.app_error",
     message: "Sorry, we could not find the page.",
@@ -91,12 +102,73 @@ describe("undici transport (default on Node)", () => {
     await client.close();
   });
 
+  it("streams a download, and a stream cancelled part way stops cleanly", async () => {
+    const client = new AsyncClient({ url: server.url, auth: { token: "t" } });
+    let total = 0;
+    for await (const chunk of await client.files.getFile("big").stream()) total += chunk.byteLength;
+    expect(total).toBe(4 << 20);
+    for (let i = 0; i < 3; i++) {
+      const reader = (await client.files.getFile("big").stream()).getReader();
+      const first = await reader.read();
+      expect(first.value?.[0]).toBe(7);
+      await reader.cancel();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50)); // an uncaught error from the cancelled body would land here
+    expect((await client.users.getUser("me")).username).toBe("jane");
+    await client.close();
+  });
+
   it("times out a server that does not answer", async () => {
     const client = new AsyncClient({ url: server.url, timeout: 200, maxRetries: 0 });
     const error = await caught(client.request("GET", "/slow"));
     expect(error).toBeInstanceOf(RequestTimeoutError);
     expect(error.message).toContain("200 ms");
     await client.close();
+  });
+
+  it("times a short timeout by a clock of its own, not by undici's coarse timers", async () => {
+    const client = new AsyncClient({ url: server.url, timeout: 100, maxRetries: 0 });
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      const error = await caught(client.request("GET", "/slow"));
+      const waited = performance.now() - started;
+      expect(error).toBeInstanceOf(RequestTimeoutError);
+      expect(error.message).toContain("100 ms");
+      expect(waited).toBeGreaterThanOrEqual(95);
+      // undici's own timers fire up to a second late: three calls in a row all within 450 ms would be luck.
+      expect(waited).toBeLessThan(450);
+    }
+    await client.close();
+  });
+
+  it("still obeys the caller's signal under a short timeout: before the call, and while the body arrives", async () => {
+    const client = new AsyncClient({ url: server.url, timeout: 5000, maxRetries: 0 });
+    const before = server.requests.length;
+    expect(await caught(client.request("GET", "/slow", { signal: AbortSignal.abort() }))).toBeInstanceOf(
+      RequestAbortedError,
+    );
+    expect(server.requests.length).toBe(before);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = performance.now();
+    expect(await caught(client.request("GET", "/stalled-body", { signal: controller.signal }))).toBeInstanceOf(
+      RequestAbortedError,
+    );
+    expect(performance.now() - started).toBeLessThan(2000);
+    await client.close();
+  });
+
+  it("lets go of a long-lived signal after each call, whatever the timeout", async () => {
+    const controller = new AbortController();
+    for (const timeout of [5000, 30_000]) {
+      const client = new AsyncClient({ url: server.url, auth: { token: "t" }, timeout });
+      for (let i = 0; i < 20; i++) await client.users.getUser("me", { signal: controller.signal });
+      await (await client.files.getFile("f1", { signal: controller.signal }).stream()).cancel();
+      await caught(client.request("GET", "/nowhere", { signal: controller.signal }));
+      await new Promise((resolve) => setImmediate(resolve)); // a body's "close" comes a tick after its end
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+      await client.close();
+    }
   });
 
   it("aborts on the caller's signal", async () => {

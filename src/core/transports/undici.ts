@@ -2,6 +2,7 @@
  * The Node transport: undici.request on one dispatcher (connection pool with keep-alive) per client. undici's
  * request() costs far less CPU than fetch() (see bench/). TLS options go to the connector; a proxy uses ProxyAgent.
  */
+import { EventEmitter } from "node:events";
 import { Readable } from "node:stream";
 import { Agent, type Dispatcher, ProxyAgent, request } from "undici";
 import {
@@ -73,18 +74,26 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
       } else {
         body = req.body as unknown as Dispatcher.RequestOptions["body"];
       }
+      const deadline =
+        req.timeout > 0 && req.timeout < TIMED_EXACTLY_BELOW ? new AnswerDeadline(req.timeout, req.signal) : undefined;
       try {
         const res = await request(req.url, {
           dispatcher,
           method: req.method as Dispatcher.HttpMethod,
           headers,
           body,
-          signal: req.signal,
-          headersTimeout: req.timeout,
+          signal: deadline ?? req.signal,
+          // A short wait for the answer to start is timed by our own timer; gaps between chunks by undici's.
+          headersTimeout: deadline ? 0 : req.timeout,
           bodyTimeout: req.timeout,
         });
+        deadline?.answered(res.body);
         return new UndiciResponse(res);
       } catch (error) {
+        deadline?.answered(undefined);
+        if (deadline?.expired) {
+          throw new TransportError("timeout", `no answer within ${req.timeout} ms`, { cause: error });
+        }
         throw toTransportError(error, req.signal);
       }
     },
@@ -94,6 +103,52 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
       await dispatcher.close();
     },
   };
+}
+
+/**
+ * undici times the wait for an answer with coarse timers that fire up to a second late: no matter for the default
+ * 30 s, but a 200 ms timeout could wait 1.2 s. Below this, the wait is timed by a native timer of its own, which
+ * costs about 5 µs of CPU per call (3% of a small call), so it is not spent where the second does not matter.
+ */
+const TIMED_EXACTLY_BELOW = 10_000;
+
+/**
+ * Times the wait for an answer to start with a native timer. It is the signal undici is given: undici takes an
+ * EventEmitter as well as an AbortSignal, and an emitter's listener costs far less CPU than an AbortSignal's (about
+ * 5 µs per call against 30 µs, measured side by side on the project's machine).
+ */
+class AnswerDeadline extends EventEmitter {
+  readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #caller: AbortSignal | undefined;
+  readonly #forward = () => this.emit("abort");
+  expired = false;
+
+  constructor(ms: number, caller: AbortSignal | undefined) {
+    super();
+    this.#caller = caller;
+    this.#timer = setTimeout(() => {
+      this.expired = true;
+      this.emit("abort");
+    }, ms);
+    caller?.addEventListener("abort", this.#forward, { once: true });
+  }
+
+  /** undici reads this before it listens: an already aborted caller stops the request at once. */
+  get aborted(): boolean {
+    return this.#caller?.aborted === true;
+  }
+
+  /**
+   * The answer started (or the request failed): stop the timer. The caller's signal keeps reaching the body until
+   * it is read or dropped, and is let go of then, so that a long-lived signal does not collect listeners.
+   */
+  answered(body: Readable | undefined): void {
+    clearTimeout(this.#timer);
+    if (!this.#caller) return;
+    const release = () => this.#caller?.removeEventListener("abort", this.#forward);
+    if (body && !body.destroyed) body.once("close", release);
+    else release();
+  }
 }
 
 class UndiciResponse implements TransportResponse {
@@ -135,7 +190,26 @@ class UndiciResponse implements TransportResponse {
   }
 
   stream(): ReadableStream<Uint8Array> {
-    return Readable.toWeb(this.res.body) as unknown as ReadableStream<Uint8Array>;
+    // Not Readable.toWeb: on Node 20 its adapter throws an uncaught "Controller is already closed" when the web
+    // stream is cancelled while the body still has data. Pulling from the body's iterator keeps backpressure, and
+    // returning the iterator destroys the body (its connection is dropped, not reused).
+    const chunks = this.res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        let next: IteratorResult<Buffer>;
+        try {
+          next = await chunks.next();
+        } catch (error) {
+          controller.error(error);
+          return;
+        }
+        if (next.done) controller.close();
+        else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+      },
+      async cancel() {
+        await chunks.return?.();
+      },
+    });
   }
 
   async discard(): Promise<void> {
