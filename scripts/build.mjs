@@ -24,7 +24,6 @@ await build({
   absWorkingDir: root,
   entryPoints: {
     index: "src/index.ts",
-    portable: "src/portable.ts",
     testing: "src/testing/index.ts",
     schemas: "src/schemas.ts",
     "sync-worker": "src/sync/worker.ts",
@@ -39,6 +38,33 @@ await build({
   // because importing its hundreds of small ESM modules costs ~70 ms.
   external: [...Object.keys(pkg.dependencies).filter((name) => name !== "@sinclair/typebox"), "node:*"],
   chunkNames: "chunks/[name]-[hash]",
+  sourcemap: true,
+  logLevel: "warning",
+});
+
+// The browser entry (package.json `exports` condition "browser"): the portable part of matterapi with
+// src/core/node-only.ts swapped for its browser twin, and everything bundled, so that a browser bundler meets no
+// undici, ws or `node:` import, not even behind a lazy import.
+await build({
+  absWorkingDir: root,
+  entryPoints: { browser: "src/portable.ts" },
+  outdir: dist,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  chunkNames: "browser-chunks/[name]-[hash]",
+  plugins: [
+    {
+      name: "node-only-for-browsers",
+      setup(b) {
+        b.onResolve({ filter: /\/node-only\.js$/ }, (args) => ({
+          path: join(args.resolveDir, args.path.replace(/\.js$/, ".browser.ts")),
+        }));
+      },
+    },
+  ],
   sourcemap: true,
   logLevel: "warning",
 });

@@ -14,6 +14,7 @@ import {
   UsageError,
   ValidationError,
 } from "./errors.js";
+import { nodeOnly } from "./node-only.js";
 import {
   checkCount,
   checkHeaders,
@@ -502,7 +503,7 @@ async function createTransport(options: ResolvedOptions): Promise<Transport> {
     const { createFetchTransport } = await import("./transports/fetch.js");
     return createFetchTransport(options.fetch);
   }
-  const { createUndiciTransport } = await import("./transports/undici.js");
+  const { createUndiciTransport } = await nodeOnly.undiciTransport();
   return createUndiciTransport({
     tls: options.tls,
     proxy: options.proxy,

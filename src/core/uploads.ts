@@ -4,6 +4,7 @@
  * with a stream in it can be sent only once: the client never retries it.
  */
 import { UsageError } from "./errors.js";
+import { nodeOnly } from "./node-only.js";
 
 const FILE = Symbol.for("matterapi.file");
 
@@ -59,7 +60,7 @@ export function fromPath(path: string, options: { name?: string; type?: string }
     replayable: true,
     origin: { path },
     open: async () => {
-      const fs = await import("node:fs").catch(() => {
+      const fs = await nodeOnly.fs().catch(() => {
         throw new UsageError("fromPath() needs a file system (Node, Bun or Deno); pass the bytes or a Blob instead");
       });
       try {

@@ -2,6 +2,7 @@
  * One WebSocket, whatever the runtime: the `ws` package on Node (headers at the upgrade, TLS and proxy options,
  * ping frames), the native WebSocket elsewhere (no headers: the client authenticates by challenge).
  */
+import { nodeOnly } from "../core/node-only.js";
 import type { ProxyOptions, TlsOptions } from "../core/transports/undici.js";
 
 export interface SocketHandlers {
@@ -44,7 +45,7 @@ function isNode(): boolean {
 }
 
 async function nodeWs(): Promise<WsModule | undefined> {
-  wsModule ??= isNode() ? import("ws").catch(() => undefined) : Promise.resolve(undefined);
+  wsModule ??= isNode() ? nodeOnly.ws().catch(() => undefined) : Promise.resolve(undefined);
   return wsModule;
 }
 
@@ -61,7 +62,7 @@ async function openNode(ws: WsModule, url: string, options: SocketOptions, h: So
   const tls = options.tls;
   let agent: import("node:http").Agent | undefined;
   if (options.proxy) {
-    const { HttpsProxyAgent } = await import("https-proxy-agent");
+    const { HttpsProxyAgent } = await nodeOnly.httpsProxyAgent();
     agent = new HttpsProxyAgent(options.proxy.url, {
       headers: options.proxy.authorization ? { "Proxy-Authorization": options.proxy.authorization } : undefined,
       ...(tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),

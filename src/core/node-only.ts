@@ -1,0 +1,18 @@
+/**
+ * The Node-only modules matterapi loads when it needs them, all in one place. The browser build
+ * (scripts/build.mjs) puts node-only.browser.ts in this file's place, so that a browser bundler never meets
+ * undici, ws or a `node:` import.
+ */
+export interface NodeOnly {
+  undiciTransport(): Promise<typeof import("./transports/undici.js")>;
+  ws(): Promise<typeof import("ws")>;
+  httpsProxyAgent(): Promise<typeof import("https-proxy-agent")>;
+  fs(): Promise<typeof import("node:fs")>;
+}
+
+export const nodeOnly: NodeOnly = {
+  undiciTransport: () => import("./transports/undici.js"),
+  ws: () => import("ws"),
+  httpsProxyAgent: () => import("https-proxy-agent"),
+  fs: () => import("node:fs"),
+};
