@@ -87,8 +87,10 @@ function method(owner: AsyncClient, group: string, name: string): (...args: any[
   return fn as (...args: unknown[]) => unknown;
 }
 
-/** One operation. Its JSON text travels to the calling thread unparsed: a string crosses threads far cheaper than an
- * object graph, and the calling thread parses and validates it as the AsyncClient would. */
+/**
+ * One operation. Its JSON text travels to the calling thread unparsed: a string crosses threads far cheaper than an
+ * object graph, and the calling thread parses and validates it as the AsyncClient would.
+ */
 async function call([group, name, args, session]: Call): Promise<unknown> {
   const ep = endpoint(group, name);
   const { path, body, query, options } = splitArguments(ep, decodeUploads(args) as unknown[]);
