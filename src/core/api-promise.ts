@@ -36,8 +36,8 @@ export interface ResponseInfo {
 export interface Outcome<T> {
   data: T;
   response: ResponseInfo;
-  /** Set when the body was left unread (raw mode). */
-  raw?: TransportResponse;
+  /** Set when the body was left unread (raw mode): the body as it arrives; a failure is a matterapi error. */
+  stream?: () => ReadableStream<Uint8Array>;
   /** The answer's Content-Type, when a JSON answer is handed over as text (text mode). */
   contentType?: string;
 }
@@ -102,7 +102,7 @@ export class BinaryPromise extends ApiPromise<Uint8Array> {
   /** The body as a web ReadableStream (Node: `Readable.fromWeb(stream)` to pipe it into a file). */
   stream(): Promise<ReadableStream<Uint8Array>> {
     return this.preferRaw().then((outcome) => {
-      if (outcome.raw) return outcome.raw.stream();
+      if (outcome.stream) return outcome.stream();
       const bytes = outcome.data;
       return new ReadableStream<Uint8Array>({
         start(controller) {

@@ -25,6 +25,7 @@ import {
 } from "./options.js";
 import { backoffDelay, isIdempotent, RETRYABLE_STATUSES, rateLimitDelay, sleep } from "./retry.js";
 import type { Schema } from "./schema.js";
+import { chunksOf, webStreamOf } from "./streams.js";
 import { type Transport, type TransportBody, TransportError, type TransportResponse } from "./transport.js";
 import { describe, encodeMultipart, isReplayable, isUploadable, openUploadable, type Uploadable } from "./uploads.js";
 import { loadValidator, ResponseValidator, type ValidationMode, validatorLoaded } from "./validation.js";
@@ -260,7 +261,14 @@ export class ClientCore {
       const status = res.status;
       if (status < 400) {
         const response = responseInfo(res, method, shownUrl);
-        if (delivery === "raw") return { data: undefined as T, response, raw: res };
+        if (delivery === "raw") {
+          const failure = (error: unknown) => this.#transportFailure(error, method, shownUrl, timeout, signal);
+          return {
+            data: undefined as T,
+            response,
+            stream: () => webStreamOf(chunksOf(res.stream()), { mapError: failure }),
+          };
+        }
         let data: unknown;
         try {
           data = ep.response === "json" ? await res.text() : await this.#decode(res, ep);

@@ -2,6 +2,7 @@
  * The seam between the client and HTTP. Two implementations ship: undici (Node; one connection pool per client)
  * and fetch (browsers, Bun, Deno, or any fetch you pass). Tests inject their own.
  */
+import { chunksOf } from "./streams.js";
 import type { MultipartBody } from "./uploads.js";
 
 export type TransportBody = string | Uint8Array | Blob | AsyncIterable<Uint8Array> | MultipartBody;
@@ -56,12 +57,7 @@ export async function* multipartChunks(body: MultipartBody): AsyncIterable<Uint8
     else if (part instanceof Uint8Array) yield part;
     else if (typeof Blob !== "undefined" && part instanceof Blob) {
       // Blob.stream() reads a file-backed Blob (fromPath) in chunks instead of loading it whole.
-      const reader = part.stream().getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        yield value;
-      }
+      yield* chunksOf(part.stream());
     } else yield* part as AsyncIterable<Uint8Array>;
   }
 }

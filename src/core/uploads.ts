@@ -5,6 +5,7 @@
  */
 import { UsageError } from "./errors.js";
 import { nodeOnly } from "./node-only.js";
+import { chunksOf } from "./streams.js";
 
 const FILE = Symbol.for("matterapi.file");
 
@@ -112,21 +113,8 @@ async function normalise(data: Exclude<Uploadable, NamedFile>): Promise<FilePart
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (typeof Blob !== "undefined" && data instanceof Blob) return data;
-  if (typeof ReadableStream !== "undefined" && data instanceof ReadableStream) return readableToIterable(data);
+  if (typeof ReadableStream !== "undefined" && data instanceof ReadableStream) return chunksOf(data);
   return data as AsyncIterable<Uint8Array>;
-}
-
-async function* readableToIterable(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
 }
 
 /** Bytes, a Blob or a stream, ready for a transport (a named file is opened). */

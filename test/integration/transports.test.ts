@@ -50,6 +50,17 @@ const handler = (req: { url?: string; method?: string; body: Buffer }, res: impo
     res.end(Buffer.alloc(4 << 20, 7));
     return;
   }
+  if (url.pathname === "/api/v4/files/broken") {
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(1 << 20) });
+    res.write(Buffer.alloc(64 << 10, 1));
+    setTimeout(() => res.socket?.destroy(), 20); // the rest never comes
+    return;
+  }
+  if (url.pathname === "/api/v4/files/stalled") {
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    res.write(Buffer.alloc(64 << 10, 1)); // and nothing more, until the client gives up
+    return;
+  }
   if (url.pathname === "/slow") return; // never answers
   if (url.pathname === "/stalled-body") {
     res.writeHead(200, { "content-type": "application/json" });
@@ -99,23 +110,6 @@ describe("undici transport (default on Node)", () => {
     expect(Number(up.file_infos?.[0].name)).toBeGreaterThan(10_000);
     const sent = server.requests.at(-1);
     expect(sent?.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
-    await client.close();
-  });
-
-  it("streams a download, and a stream cancelled part way stops cleanly", async () => {
-    const client = new AsyncClient({ url: server.url, auth: { token: "t" } });
-    let total = 0;
-    const whole = (await client.files.getFile("big").stream()).getReader();
-    for (let next = await whole.read(); !next.done; next = await whole.read()) total += next.value.byteLength;
-    expect(total).toBe(4 << 20);
-    for (let i = 0; i < 3; i++) {
-      const reader = (await client.files.getFile("big").stream()).getReader();
-      const first = await reader.read();
-      expect(first.value?.[0]).toBe(7);
-      await reader.cancel();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50)); // an uncaught error from the cancelled body would land here
-    expect((await client.users.getUser("me")).username).toBe("jane");
     await client.close();
   });
 
@@ -203,6 +197,59 @@ describe("undici transport (default on Node)", () => {
     const child = await execFileAsync(process.execPath, ["--import", "tsx", script], { cwd: ROOT, timeout: 15_000 });
     expect(child.stderr).toBe("");
     expect(child.stdout.trim()).toBe("jane");
+  });
+});
+
+describe.each(["undici", "fetch"] as const)("download streams (%s transport)", (transport) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(handler);
+  });
+  afterAll(() => server.close());
+  const client = () => new AsyncClient({ url: server.url, auth: { token: "t" }, transport, maxRetries: 0 });
+
+  /** Reads a stream to its end; gives the byte count, or the error it failed with. */
+  async function drain(stream: ReadableStream<Uint8Array>): Promise<number | Error> {
+    const reader = stream.getReader();
+    let total = 0;
+    try {
+      for (let next = await reader.read(); !next.done; next = await reader.read()) total += next.value.byteLength;
+      return total;
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  it("streams a download whole, and a stream cancelled part way stops cleanly", async () => {
+    const c = client();
+    expect(await drain(await c.files.getFile("big").stream())).toBe(4 << 20);
+    for (let i = 0; i < 3; i++) {
+      const reader = (await c.files.getFile("big").stream()).getReader();
+      expect((await reader.read()).value?.[0]).toBe(7);
+      await reader.cancel();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50)); // an uncaught error from a cancelled body would land here
+    expect((await c.users.getUser("me")).username).toBe("jane");
+    await c.close();
+  });
+
+  it("fails a stream whose connection breaks part way with a ConnectionError naming the call", async () => {
+    const c = client();
+    const error = await drain(await c.files.getFile("broken").stream());
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).message).toContain("/api/v4/files/broken");
+    await c.close();
+  });
+
+  it("fails a stream with RequestAbortedError when the caller's signal is aborted while it is read", async () => {
+    const c = client();
+    const controller = new AbortController();
+    const reader = (await c.files.getFile("stalled", { signal: controller.signal }).stream()).getReader();
+    expect((await reader.read()).done).toBe(false);
+    controller.abort();
+    expect(await caught(reader.read())).toBeInstanceOf(RequestAbortedError);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    await c.close();
   });
 });
 

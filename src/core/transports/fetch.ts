@@ -2,6 +2,8 @@
  * The portable transport: any WHATWG fetch (browsers, Bun, Deno, Node's global fetch, or one you pass in).
  * Connection reuse is the runtime's business; TLS and proxy options are not available here.
  */
+
+import { chunksOf, webStreamOf } from "../streams.js";
 import {
   isMultipart,
   multipartChunks,
@@ -53,7 +55,7 @@ export function createFetchTransport(fetchImpl?: FetchFunction): Transport {
         (init.headers as Record<string, string>)["content-type"] = req.body.contentType;
         init.body = await multipartBody(req.body);
       } else if (req.body !== undefined && isAsyncIterable(req.body)) {
-        init.body = iterableToStream(req.body);
+        init.body = webStreamOf(req.body);
       } else {
         init.body = req.body as BodyInit | undefined;
       }
@@ -122,8 +124,17 @@ class FetchResponse implements TransportResponse {
   }
 
   stream(): ReadableStream<Uint8Array> {
-    this.done();
-    return this.response.body ?? new ReadableStream({ start: (c) => c.close() });
+    const body = this.response.body;
+    if (!body) {
+      this.done();
+      return new ReadableStream({ start: (c) => c.close() });
+    }
+    // The caller's signal and close() reach the body until it is over, like the other ways of reading it.
+    return webStreamOf(chunksOf(body), {
+      finish: this.done,
+      mapError: (error) =>
+        new TransportError("connection", `reading the body failed: ${(error as Error).message}`, { cause: error }),
+    });
   }
 
   async discard(): Promise<void> {
@@ -146,19 +157,5 @@ async function multipartBody(body: MultipartBody): Promise<BodyInit> {
   if (body.parts.every((p) => typeof p === "string" || p instanceof Uint8Array || p instanceof Blob)) {
     return new Blob(body.parts as BlobPart[], { type: body.contentType });
   }
-  return iterableToStream(multipartChunks(body));
-}
-
-function iterableToStream(iterable: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-  const iterator = iterable[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await iterator.next();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    async cancel() {
-      await iterator.return?.();
-    },
-  });
+  return webStreamOf(multipartChunks(body));
 }

@@ -5,6 +5,7 @@
 import { EventEmitter } from "node:events";
 import { Readable } from "node:stream";
 import { Agent, type Dispatcher, ProxyAgent, request } from "undici";
+import { webStreamOf } from "../streams.js";
 import {
   isMultipart,
   multipartChunks,
@@ -191,25 +192,9 @@ class UndiciResponse implements TransportResponse {
 
   stream(): ReadableStream<Uint8Array> {
     // Not Readable.toWeb: on Node 20 its adapter throws an uncaught "Controller is already closed" when the web
-    // stream is cancelled while the body still has data. Pulling from the body's iterator keeps backpressure, and
-    // returning the iterator destroys the body (its connection is dropped, not reused).
-    const chunks = this.res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    return new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        let next: IteratorResult<Buffer>;
-        try {
-          next = await chunks.next();
-        } catch (error) {
-          controller.error(error);
-          return;
-        }
-        if (next.done) controller.close();
-        else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
-      },
-      async cancel() {
-        await chunks.return?.();
-      },
-    });
+    // stream is cancelled while the body still has data. Cancelling this one destroys the body (the connection is
+    // dropped, not reused).
+    return webStreamOf(this.res.body, { mapError: (error) => toTransportError(error) });
   }
 
   async discard(): Promise<void> {
