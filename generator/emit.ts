@@ -374,7 +374,9 @@ function emitGroup(group: string, plans: PlannedOperation[], inline: InlineType[
     lines.push(`  ${op.name}(${signature}): ${returnType(plan)};`);
     const iterator = iterators.get(plan);
     if (iterator && op.pager) {
-      const iterArgs = args.filter((a) => a.name !== "body");
+      // The iterator takes the operation's arguments but the body, unless the cursor travels in the body.
+      const cursorInBody = op.pager.kind === "cursor" && op.pager.in === "body";
+      const iterArgs = cursorInBody ? args : args.filter((a) => a.name !== "body");
       const iterSignature = iterArgs
         .map((a) => `${a.name}${a.required && a.name !== "query" ? "" : "?"}: ${a.type.replace(/ \| undefined$/, "")}`)
         .join(", ");
@@ -384,7 +386,7 @@ function emitGroup(group: string, plans: PlannedOperation[], inline: InlineType[
           [
             `Every item of every page of {@link ${apiName}.${op.name}}, fetched page by page as you iterate.`,
             op.pager.kind === "cursor"
-              ? `Pages follow the \`${op.pager.param}\` cursor.`
+              ? `Pages follow the \`${op.pager.param}\` cursor${op.pager.in === "body" ? " of the body" : ""}.`
               : "Pages are requested with `page` = 0, 1, 2 ... until a short or empty page.",
             ...iterArgs.map((a) => `@param ${a.name}${a.doc ? ` - ${cleanDoc(a.doc).join(" ")}` : ""}`),
           ].join("\n"),
@@ -412,7 +414,7 @@ function pagerItemType(plan: PlannedOperation): string {
   const response = `M.${plan.responseType}`;
   if (pager?.kind === "page" && pager.items) return `NonNullable<${response}[${JSON.stringify(pager.items)}]>[number]`;
   if (pager?.kind === "cursor" && pager.items)
-    return `NonNullable<${response}[${JSON.stringify(pager.items)}]>[number]`;
+    return `NonNullable<${response}[${JSON.stringify(pager.items)}]>[${pager.map ? "string" : "number"}]`;
   return `${response}[number]`;
 }
 

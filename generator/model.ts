@@ -43,7 +43,7 @@ export interface OperationDoc {
 
 export type Pager =
   | { kind: "page"; items?: string; postList?: boolean }
-  | ({ kind: "cursor"; postList?: boolean } & CursorPager);
+  | ({ kind: "cursor"; postList?: boolean; map?: boolean } & CursorPager);
 
 export interface Model {
   operations: Operation[];
@@ -213,7 +213,11 @@ function pagerFor(op: Operation, cursor: CursorPager | undefined, document: Sche
   if (op.response.kind !== "json") return undefined;
   const schema = resolve(op.response.schema, document);
   const postList = refName(op.response.schema) === "PostList";
-  if (cursor) return { kind: "cursor", postList, ...cursor };
+  if (cursor) {
+    const items = cursor.items ? resolve(schema?.properties?.[cursor.items], document) : undefined;
+    const map = items?.type === "object" && Boolean(items.additionalProperties);
+    return { kind: "cursor", postList, ...cursor, ...(map ? { map } : {}) };
+  }
   const query = new Set(op.queryParams.map((p) => p.wire));
   if (!query.has("page") || !query.has("per_page")) return undefined;
   if (schema?.type === "array") return { kind: "page" };

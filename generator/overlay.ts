@@ -42,7 +42,9 @@ export interface Overlay {
 }
 
 export interface CursorPager {
-  /** Query parameter that carries the cursor. */
+  /** Where the cursor travels: a query parameter (the default) or a field of the JSON body. */
+  in?: "query" | "body";
+  /** Query parameter (or body field) that carries the cursor. */
   param: string;
   /** Where to read the next cursor: a field of the response (dot path), or "last:<field>" of the last item. */
   next: string;
@@ -50,8 +52,13 @@ export interface CursorPager {
   also?: { param: string; from: string };
   /** When the cursor field depends on a sort parameter: the field of the last item for each sort value. */
   nextBySort?: { param: string; fields: Record<string, string>; default: string };
-  /** Response field holding the items when the response is not itself an array. */
+  /** Response field holding the items when the response is not itself an array (a list, or a map by id). */
   items?: string;
+  /**
+   * Puts each page's items in order, for items that come as a map (which the server's JSON sorts by key): by the
+   * item field a request parameter names, in the direction another names.
+   */
+  sortItems?: { field: { param: string; default: string }; direction: { param: string; default: "asc" | "desc" } };
 }
 
 export interface OverlayReport {

@@ -67,6 +67,13 @@ function operationMethod(core: ClientCore, ep: Endpoint): Method {
 }
 
 function iteratorMethod(core: ClientCore, ep: Endpoint, pager: Pager): Method {
+  if (pager.kind === "cursor" && pager.in === "body") {
+    // The cursor travels in the body: the iterator takes the operation's own arguments.
+    return (...args: unknown[]) => {
+      const { path, body, query, options } = splitArguments(ep, args);
+      return paginate(core, ep, path, query, options, pager, body);
+    };
+  }
   const { paths, query } = layout(ep);
   // An iterator takes the same arguments minus the body: path parameters, query, options.
   const queryAt = query >= 0 ? paths : -1;

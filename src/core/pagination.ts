@@ -1,6 +1,7 @@
 /**
  * Iterators over paged list operations. Page-numbered lists are walked with page = 0, 1, 2 ... until a short
- * or empty page; cursor lists follow the cursor the overlay names. Pages are fetched one at a time, as you iterate.
+ * or empty page; cursor lists follow the cursor the overlay names (in the query, or in the body). Pages are
+ * fetched one at a time, as you iterate.
  */
 import type { ApiPromise, RequestOptions } from "./api-promise.js";
 import type { ClientCore, Endpoint } from "./client-core.js";
@@ -10,13 +11,19 @@ export type Pager =
   | { kind: "page"; items?: string; postList?: boolean }
   | {
       kind: "cursor";
-      /** Query parameter that carries the cursor. */
+      /** Where the cursor travels: the query (default) or the JSON body. */
+      in?: "query" | "body";
+      /** Query parameter (or body field) that carries the cursor. */
       param: string;
-      /** A response field holding the next cursor, or "last:<field>" of the last item. */
+      /** A response field (dot path) holding the next cursor, or "last:<field>" of the last item. */
       next: string;
       also?: { param: string; from: string };
       nextBySort?: { param: string; fields: Record<string, string>; default: string };
       items?: string;
+      /** The items come as a map by id: its values are the items. */
+      map?: boolean;
+      /** Each page's order, by the item field a request parameter names, in the direction another names. */
+      sortItems?: { field: { param: string; default: string }; direction: { param: string; default: "asc" | "desc" } };
       postList?: boolean;
     };
 
@@ -31,13 +38,15 @@ export async function* paginate<T>(
   query: Record<string, unknown> | undefined,
   options: RequestOptions | undefined,
   pager: Pager,
+  body?: unknown,
 ): AsyncIterableIterator<T> {
-  if (query !== undefined && (typeof query !== "object" || query === null || Array.isArray(query))) {
-    throw new UsageError(`${ep.id}: query parameters must be an object`);
-  }
+  if (query !== undefined && !isRecord(query)) throw new UsageError(`${ep.id}: query parameters must be an object`);
+  const inBody = pager.kind === "cursor" && pager.in === "body";
+  if (inBody && !isRecord(body)) throw new UsageError(`${ep.id}: the body must be an object`);
   const q: Record<string, unknown> = { ...query };
+  const b: Record<string, unknown> | undefined = inBody ? { ...(body as Record<string, unknown>) } : undefined;
   const fetchPage = (params: Record<string, unknown>) =>
-    core.call<ApiPromise<unknown>>(ep, path, undefined, { ...params }, options);
+    core.call<ApiPromise<unknown>>(ep, path, b && { ...b }, { ...params }, options);
 
   if (pager.kind === "page") {
     const perPage = q.per_page === undefined ? DEFAULT_PER_PAGE : Number(q.per_page);
@@ -60,27 +69,58 @@ export async function* paginate<T>(
     }
   }
 
+  // The request fields the cursor goes into, and that name the sort.
+  const request = b ?? q;
   const seen = new Set<string>();
   for (;;) {
     const data = await fetchPage(q);
     const items = itemsOf<T>(data, pager, ep);
+    if (pager.sortItems) sortItems(items, pager.sortItems, request);
     yield* items;
     let cursor: unknown;
     const last = items[items.length - 1] as Record<string, unknown> | undefined;
     if (pager.nextBySort) {
-      const sort = String(q[pager.nextBySort.param] ?? pager.nextBySort.default);
+      const sort = String(request[pager.nextBySort.param] ?? pager.nextBySort.default);
       const field = pager.nextBySort.fields[sort];
       if (!field) throw new UsageError(`${ep.id}: cannot page when sorting by ${sort}`);
       cursor = last?.[field];
     } else if (pager.next.startsWith("last:")) cursor = last?.[pager.next.slice(5)];
-    else cursor = (data as Record<string, unknown> | undefined)?.[pager.next];
+    else cursor = valueAt(data, pager.next);
     if (items.length === 0 || cursor === undefined || cursor === null || cursor === "") return;
     const key = JSON.stringify(cursor);
     if (seen.has(key)) return;
     seen.add(key);
-    q[pager.param] = cursor;
-    if (pager.also && last) q[pager.also.param] = last[pager.also.from];
+    request[pager.param] = cursor;
+    if (pager.also && last) request[pager.also.param] = last[pager.also.from];
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A field of a response by dot path ("next_cursor.cursor"). */
+function valueAt(data: unknown, path: string): unknown {
+  let value = data;
+  for (const key of path.split(".")) value = isRecord(value) ? value[key] : undefined;
+  return value;
+}
+
+/** Orders a page by the field the request names (then by id), ascending or descending as it says. */
+function sortItems(
+  items: unknown[],
+  order: NonNullable<Extract<Pager, { kind: "cursor" }>["sortItems"]>,
+  request: Record<string, unknown>,
+): void {
+  const field = String(request[order.field.param] ?? order.field.default);
+  const sign = String(request[order.direction.param] ?? order.direction.default) === "desc" ? -1 : 1;
+  const key = (item: unknown) => (isRecord(item) ? item : {});
+  items.sort((x, y) => {
+    const a = key(x);
+    const b = key(y);
+    const byField = Number(a[field] ?? 0) - Number(b[field] ?? 0);
+    return sign * (byField || String(a.id ?? "").localeCompare(String(b.id ?? "")));
+  });
 }
 
 function itemsOf<T>(data: unknown, pager: Pager, ep: Endpoint): T[] {
@@ -88,8 +128,9 @@ function itemsOf<T>(data: unknown, pager: Pager, ep: Endpoint): T[] {
     const list = data as { order?: string[]; posts?: Record<string, T> } | undefined;
     return (list?.order ?? []).map((id) => list?.posts?.[id]).filter((p): p is T => p !== undefined);
   }
-  const items = pager.items ? (data as Record<string, unknown> | undefined)?.[pager.items] : data;
-  if (items === undefined || items === null) return [];
+  const field = pager.items ? (data as Record<string, unknown> | undefined)?.[pager.items] : data;
+  if (field === undefined || field === null) return [];
+  const items = pager.kind === "cursor" && pager.map && isRecord(field) ? Object.values(field) : field;
   if (!Array.isArray(items))
     throw new MatterapiError(`${ep.id}: expected a list of items to page through, got ${typeof items}`);
   return items as T[];

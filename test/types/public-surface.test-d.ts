@@ -65,6 +65,12 @@ describe("AsyncClient", () => {
   it("iterates pages as items", () => {
     expectTypeOf(client.posts.iterPostsForChannel("c")).toEqualTypeOf<AsyncIterableIterator<Post>>();
     expectTypeOf(client.users.iterUsers()).toEqualTypeOf<AsyncIterableIterator<User>>();
+    // The posts report: its cursor in the body, its posts a map; the iterator yields the posts.
+    expectTypeOf(client.reports.iterPostsForReporting({ channel_id: "c" })).toEqualTypeOf<
+      AsyncIterableIterator<Post>
+    >();
+    // @ts-expect-error the body (with its channel_id) is required, as for the operation
+    client.reports.iterPostsForReporting();
   });
 
   it("has a typed escape hatch", () => {

@@ -110,6 +110,55 @@ describe("cursor pagination", () => {
   });
 });
 
+describe("the posts report: a cursor in the body, posts as a map", () => {
+  // 7 posts whose ids do not sort in time order, as the server's map (sorted by id) would scramble them.
+  const posts = Array.from({ length: 7 }, (_, i) => ({
+    id: `p${(7 - i) * 3}`,
+    create_at: 1000 + i,
+    update_at: 5000 - i,
+  }));
+  /** A server page: `per_page` posts after the cursor (an index), as a map written in id order. */
+  function answer(req: Recorded, order: typeof posts) {
+    const body = JSON.parse(req.bodyText ?? "{}") as { cursor?: string; per_page: number };
+    const start = body.cursor ? Number(body.cursor) : 0;
+    const page = order.slice(start, start + body.per_page);
+    const byId = Object.fromEntries([...page].sort((a, b) => a.id.localeCompare(b.id)).map((p) => [p.id, p]));
+    const more = start + body.per_page < order.length;
+    return { body: { posts: byId, next_cursor: more ? { cursor: String(start + body.per_page) } : null } };
+  }
+
+  it("follows next_cursor.cursor in the body and gives each page in time order", async () => {
+    const { client, transport } = setup((req) => answer(req, posts));
+    const seen: number[] = [];
+    for await (const post of client.reports.iterPostsForReporting({ channel_id: "c1", per_page: 3 })) {
+      seen.push(post.create_at as number);
+    }
+    expect(seen).toEqual(posts.map((p) => p.create_at));
+    const bodies = transport.requests.map((r) => JSON.parse(r.bodyText ?? "{}"));
+    expect(bodies).toEqual([
+      { channel_id: "c1", per_page: 3 },
+      { channel_id: "c1", per_page: 3, cursor: "3" },
+      { channel_id: "c1", per_page: 3, cursor: "6" },
+    ]);
+    expect(transport.requests.every((r) => r.method === "POST" && r.url.endsWith("/api/v4/reports/posts"))).toBe(true);
+  });
+
+  it("orders by the time field and direction the body names", async () => {
+    const newestEdits = [...posts].sort((a, b) => b.update_at - a.update_at);
+    const { client } = setup((req) => answer(req, newestEdits));
+    const seen: number[] = [];
+    const body = { channel_id: "c1", per_page: 2, time_field: "update_at", sort_direction: "desc" } as const;
+    for await (const post of client.reports.iterPostsForReporting(body)) seen.push(post.update_at as number);
+    expect(seen).toEqual(newestEdits.map((p) => p.update_at));
+  });
+
+  it("refuses a body that is not an object, naming the operation", async () => {
+    const { client } = setup(() => ({ body: {} }));
+    const iterator = client.reports.iterPostsForReporting("c1" as never);
+    await expect(iterator.next()).rejects.toThrow(/GetPostsForReporting: the body must be an object/);
+  });
+});
+
 describe("client.request: the escape hatch", () => {
   it("calls any path with params, query and a JSON body, typed by the caller", async () => {
     const { client, transport } = setup(() => ({ status: 201, body: { ok: true } }));

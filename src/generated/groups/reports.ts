@@ -17,6 +17,7 @@ export const reportsEndpoints: GroupTable = {
   getUserCountForReporting: { id: "GetUserCountForReporting", method: "GET", path: "/api/v4/reports/users/count", query: true, response: "json", schema: GetUserCountForReportingResponseSchema },
   startBatchUsersExport: { id: "StartBatchUsersExport", method: "POST", path: "/api/v4/reports/users/export", query: true, response: "json", schema: StartBatchUsersExportResponseSchema },
   getPostsForReporting: { id: "GetPostsForReporting", method: "POST", path: "/api/v4/reports/posts", body: "json", response: "json", schema: GetPostsForReportingResponseSchema },
+  iterPostsForReporting: { iterate: "getPostsForReporting", pager: {"kind":"cursor","postList":false,"in":"body","param":"cursor","next":"next_cursor.cursor","items":"posts","sortItems":{"field":{"param":"time_field","default":"create_at"},"direction":{"param":"sort_direction","default":"asc"}},"map":true} },
 };
 
 /** Operations tagged "reports" in the spec: `client.reports`. */
@@ -86,4 +87,12 @@ export interface ReportsApi {
    * @see https://developers.mattermost.com/api-documentation/#/operations/GetPostsForReporting
    */
   getPostsForReporting(body: M.GetPostsForReportingBody, options?: RequestOptions): ApiPromise<M.GetPostsForReportingResponse>;
+
+  /**
+   * Every item of every page of {@link ReportsApi.getPostsForReporting}, fetched page by page as you iterate.
+   * Pages follow the `cursor` cursor of the body.
+   * @param body - The request body.
+   * @param options - Per-call options.
+   */
+  iterPostsForReporting(body: M.GetPostsForReportingBody, options?: RequestOptions): AsyncIterableIterator<NonNullable<M.GetPostsForReportingResponse["posts"]>[string]>;
 }
