@@ -2,7 +2,18 @@
  * The event stream's vocabulary: every event name of the server (server/public/model/websocket_message.go), data
  * types for the common ones, and the decoding of the fields the server sends JSON-encoded as strings.
  */
-import type { Channel, Emoji, Post, Reaction } from "../generated/models/index.js";
+import type {
+  Channel,
+  ChannelMember,
+  Emoji,
+  Post,
+  Preference,
+  Reaction,
+  Team,
+  TeamMember,
+  User,
+  UserThread,
+} from "../generated/models/index.js";
 
 /** Who an event was sent to (model.WebsocketBroadcast). */
 export interface Broadcast {
@@ -105,6 +116,105 @@ export interface EmojiAddedData {
   emoji: Emoji;
 }
 
+// The events below are typed from where the server publishes them (server/channels/app/: user.go, preference.go,
+// channel.go, notification.go, team.go, platform/service.go).
+
+/** user_updated: the user, sanitised for the receiver (app/user.go sendUpdatedUserEvent). */
+export interface UserUpdatedData {
+  user: User;
+}
+
+/** new_user (app/user.go createUserOrGuest). */
+export interface NewUserData {
+  user_id: string;
+}
+
+/** user_role_updated, to that user (app/user.go UpdateUserRolesWithUser). */
+export interface UserRoleUpdatedData {
+  user_id: string;
+  /** The new roles, space-separated. */
+  roles: string;
+}
+
+/** preferences_changed and preferences_deleted, to the user (app/preference.go). */
+export interface PreferencesData {
+  preferences: Preference[];
+}
+
+/** channel_member_updated, to the member (app/channel.go). */
+export interface ChannelMemberUpdatedData {
+  channelMember: ChannelMember;
+}
+
+/** channel_converted and channel_restored (app/channel.go UpdateChannelPrivacy, RestoreChannel). */
+export interface ChannelIdData {
+  channel_id: string;
+}
+
+/** post_unread (app/channel.go sendWebSocketPostUnreadEvent). */
+export interface PostUnreadData {
+  post_id: string;
+  msg_count: number;
+  msg_count_root: number;
+  mention_count: number;
+  mention_count_root: number;
+  urgent_mention_count: number;
+  last_viewed_at: number;
+}
+
+/** thread_updated, to each follower (app/notification.go); the counts are absent from some publishers. */
+export interface ThreadUpdatedData {
+  thread: UserThread;
+  previous_unread_mentions?: number;
+  previous_unread_replies?: number;
+}
+
+/**
+ * thread_read_changed: one thread read (all fields), a channel's threads viewed (`timestamp` only), or every
+ * thread of a team read (no field) (app/user.go, app/channel.go).
+ */
+export interface ThreadReadChangedData {
+  thread_id?: string;
+  channel_id?: string;
+  timestamp?: number;
+  unread_mentions?: number;
+  unread_replies?: number;
+  previous_unread_mentions?: number;
+  previous_unread_replies?: number;
+}
+
+/** thread_follow_changed (app/user.go UpdateThreadFollowForUser). */
+export interface ThreadFollowChangedData {
+  thread_id: string;
+  state: boolean;
+  reply_count: number;
+}
+
+/** update_team and delete_team: the team without its email and invite id (app/team.go sendTeamEvent). */
+export interface TeamData {
+  team: Team;
+}
+
+/** memberrole_updated, to that member (app/team.go sendUpdatedMemberRoleEvent). */
+export interface MemberRoleUpdatedData {
+  member: TeamMember;
+}
+
+/** config_changed: the client configuration, every value a string (app/platform/service.go). */
+export interface ConfigChangedData {
+  config: Record<string, string>;
+}
+
+/** license_changed: the sanitised client license, every value a string (app/platform/service.go). */
+export interface LicenseChangedData {
+  license: Record<string, string>;
+}
+
+/** multiple_channels_viewed: last-viewed time by channel id (app/channel.go MarkChannelsAsViewed). */
+export interface MultipleChannelsViewedData {
+  channel_times: Record<string, number>;
+}
+
 /** Data types by event name; events not listed carry `Record<string, unknown>`. */
 export interface EventDataMap {
   hello: HelloData;
@@ -126,6 +236,24 @@ export interface EventDataMap {
   added_to_team: TeamMemberData;
   leave_team: TeamMemberData;
   emoji_added: EmojiAddedData;
+  user_updated: UserUpdatedData;
+  new_user: NewUserData;
+  user_role_updated: UserRoleUpdatedData;
+  preferences_changed: PreferencesData;
+  preferences_deleted: PreferencesData;
+  channel_member_updated: ChannelMemberUpdatedData;
+  channel_converted: ChannelIdData;
+  channel_restored: ChannelIdData;
+  post_unread: PostUnreadData;
+  thread_updated: ThreadUpdatedData;
+  thread_read_changed: ThreadReadChangedData;
+  thread_follow_changed: ThreadFollowChangedData;
+  update_team: TeamData;
+  delete_team: TeamData;
+  memberrole_updated: MemberRoleUpdatedData;
+  config_changed: ConfigChangedData;
+  license_changed: LicenseChangedData;
+  multiple_channels_viewed: MultipleChannelsViewedData;
 }
 
 /** Every event name the server defines (websocket_message.go). Others still arrive, typed generically. */
@@ -245,7 +373,10 @@ const ENCODED: Record<string, readonly string[]> = {
   reaction_added: ["reaction"],
   reaction_removed: ["reaction"],
   channel_updated: ["channel"],
-  channel_converted: ["channel"],
+  channel_member_updated: ["channelMember"],
+  update_team: ["team"],
+  delete_team: ["team"],
+  memberrole_updated: ["member"],
   emoji_added: ["emoji"],
   preferences_changed: ["preferences"],
   preferences_deleted: ["preferences"],

@@ -6,9 +6,11 @@ import {
   type AsyncSession,
   type BinaryPromise,
   type Channel,
+  type EventData,
   type Post,
   type PostList,
   type ResponseInfo,
+  type Team,
   type TooManyRequests,
   type User,
   type ValidationIssue,
@@ -71,6 +73,18 @@ describe("AsyncClient", () => {
     >();
     // @ts-expect-error the body (with its channel_id) is required, as for the operation
     client.reports.iterPostsForReporting();
+  });
+
+  it("types the event stream's data by event name, decoded", () => {
+    const ws = client.websocket();
+    ws.on("user_updated", (event) => expectTypeOf(event.data.user.username).toEqualTypeOf<string>());
+    ws.on("channel_member_updated", (event) =>
+      expectTypeOf(event.data.channelMember.channel_id).toEqualTypeOf<string>(),
+    );
+    ws.on("post_unread", (event) => expectTypeOf(event.data.mention_count).toEqualTypeOf<number>());
+    ws.on("thread_follow_changed", (event) => expectTypeOf(event.data.state).toEqualTypeOf<boolean>());
+    expectTypeOf<EventData<"update_team">>().toEqualTypeOf<{ team: Team }>();
+    expectTypeOf<EventData<"some_plugin_event">>().toEqualTypeOf<Record<string, unknown>>();
   });
 
   it("has a typed escape hatch", () => {
