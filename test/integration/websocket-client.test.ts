@@ -96,6 +96,31 @@ describe("connecting and listening", () => {
     expect(reaction[0].data.reaction.emoji_name).toBe("smile");
   });
 
+  it("decodes preferences_changed and preferences_deleted into Preference lists, for that user only", async () => {
+    const client = userClient();
+    const mine = stream(client);
+    const admins = stream(admin);
+    const changed: ServerEvent<"preferences_changed">[] = [];
+    const deleted: ServerEvent<"preferences_deleted">[] = [];
+    let adminSaw = 0;
+    mine.on("preferences_changed", (e) => changed.push(e));
+    mine.on("preferences_deleted", (e) => deleted.push(e));
+    admins.on("preferences_changed", () => adminSaw++);
+    await Promise.all([mine.connect(), admins.connect()]);
+    const preference = {
+      user_id: server.user.id,
+      category: "display_settings",
+      name: "use_military_time",
+      value: "true",
+    };
+    await client.preferences.updatePreferences(server.user.id, [preference]);
+    await client.preferences.deletePreferences(server.user.id, [preference]);
+    await until(() => changed.length === 1 && deleted.length === 1);
+    expect(changed[0].data.preferences).toEqual([preference]);
+    expect(deleted[0].data.preferences).toEqual([preference]);
+    expect(adminSaw).toBe(0);
+  });
+
   it("delivers an event it does not know as a generic event, never drops it", async () => {
     const ws = stream(userClient());
     const all: AnyServerEvent[] = [];

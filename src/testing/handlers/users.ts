@@ -207,25 +207,30 @@ export function registerUsers(router: Router, env: Env): void {
     requireSelfOrAdmin(ctx, user);
     const list = ctx.json<{ user_id?: string; category?: string; name?: string; value?: string }[]>("preferences");
     if (!Array.isArray(list) || list.length === 0 || list.length > 100) throw Errors.invalidBodyParam("preferences");
-    for (const p of list) {
+    const saved = list.map((p) => {
       if (p.user_id !== user.id) throw Errors.permissions("edit_other_users");
-      const record = {
+      return {
         user_id: user.id,
         category: requireString(p.category, "category"),
         name: requireString(p.name, "name"),
         value: String(p.value ?? ""),
       };
-      store.preferences.set(`${user.id}:${record.category}:${record.name}`, record);
-    }
+    });
+    for (const record of saved) store.preferences.set(`${user.id}:${record.category}:${record.name}`, record);
+    // app/preference.go UpdatePreferences: the saved list, JSON-encoded, to that user.
+    env.publish("preferences_changed", { preferences: JSON.stringify(saved) }, { user_id: user.id });
     return ok();
   });
 
   router.add("POST", "/api/v4/users/{user_id}/preferences/delete", "DeletePreferences", (ctx) => {
     const user = userParam(ctx, env);
     requireSelfOrAdmin(ctx, user);
-    const list = ctx.json<{ category?: string; name?: string }[]>("preferences");
+    const list = ctx.json<{ category?: string; name?: string; value?: string }[]>("preferences");
     if (!Array.isArray(list)) throw Errors.invalidBodyParam("preferences");
     for (const p of list) store.preferences.delete(`${user.id}:${p.category}:${p.name}`);
+    // app/preference.go DeletePreferences: the list as asked for, JSON-encoded, to that user.
+    const asked = list.map((p) => ({ user_id: user.id, category: p.category, name: p.name, value: p.value ?? "" }));
+    env.publish("preferences_deleted", { preferences: JSON.stringify(asked) }, { user_id: user.id });
     return ok();
   });
 }
