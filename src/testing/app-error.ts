@@ -90,6 +90,9 @@ export const Errors = {
   // app/channel.go GetChannelByName / GetChannel
   channelByNameMissing: err(404, "app.channel.get_by_name.missing.app_error", "Channel does not exist."),
   channelMissing: err(404, "app.channel.get.existing.app_error", "Unable to find the existing channel."),
+  // api4/report.go getPostsForReporting (ids from the handler; the English texts are ours, not read from en.json)
+  reportChannelMissing: err(404, "api.post.get_posts_for_reporting.channel_not_found", "Channel not found."),
+  reportPerPage: err(400, "api.post.get_posts_for_reporting.invalid_per_page", "Invalid per_page parameter."),
   // app/user.go GetUser / GetUserByUsername
   userMissing: err(404, "app.user.missing_account.const", "Unable to find the user."),
   userByUsernameMissing: err(

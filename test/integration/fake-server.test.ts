@@ -199,6 +199,51 @@ describe("the fake server's seed and its REST surface", () => {
     expect((await caught(admin.posts.getPost(created[1].id))).id).toBe("app.post.get.app_error");
   });
 
+  it("serves the posts report by its body cursor to system admins: every post once, in the order asked", async () => {
+    const admin = client();
+    const channel = await admin.channels.createChannel({
+      team_id: server.team.id,
+      name: "report-room",
+      display_name: "Report room",
+      type: "O",
+    });
+    const made: string[] = [];
+    for (let i = 0; i < 25; i++)
+      made.push((await admin.posts.createPost({ channel_id: channel.id, message: `r${i}` })).id);
+    await admin.posts.patchPost(made[3], { message: "edited last" });
+
+    const ascending: string[] = [];
+    for await (const post of admin.reports.iterPostsForReporting({ channel_id: channel.id, per_page: 10 })) {
+      ascending.push(post.id);
+    }
+    expect(ascending).toEqual(made);
+    const bodies = server.served.get("GetPostsForReporting");
+    expect(bodies).toBeGreaterThanOrEqual(3);
+
+    const byEdit: string[] = [];
+    const newestEdits = {
+      channel_id: channel.id,
+      per_page: 7,
+      time_field: "update_at",
+      sort_direction: "desc",
+    } as const;
+    for await (const post of admin.reports.iterPostsForReporting(newestEdits)) byEdit.push(post.id);
+    expect(byEdit[0]).toBe(made[3]);
+    expect([...byEdit].sort()).toEqual([...made].sort());
+
+    const user = client({ auth: { token: server.user.token } });
+    expect(await caught(user.reports.getPostsForReporting({ channel_id: channel.id }))).toBeInstanceOf(
+      NotEnoughPermissions,
+    );
+    expect(await caught(admin.reports.getPostsForReporting({ channel_id: channel.id, per_page: 1001 }))).toMatchObject({
+      status: 400,
+      id: "api.post.get_posts_for_reporting.invalid_per_page",
+    });
+    expect(
+      await caught(admin.reports.getPostsForReporting({ channel_id: channel.id, cursor: "nonsense" })),
+    ).toBeInstanceOf(InvalidOrMissingParameters);
+  });
+
   it("answers only JSON that passes strict validation against the spec, for every operation it implements", async () => {
     // Every test of this file runs its client in strict mode; the server also checks each of its own answers.
     const admin = client();

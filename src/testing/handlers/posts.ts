@@ -280,6 +280,105 @@ export function registerPosts(router: Router, env: Env): void {
     env.publish("reaction_removed", { reaction: JSON.stringify(reaction) }, { channel_id: post.channel_id });
     return ok();
   });
+
+  // The posts report (api4/report.go getPostsForReporting): system admins only; an opaque cursor in the body that
+  // carries the first request's options, which win over the body's on later pages.
+  router.add("POST", "/api/v4/reports/posts", "GetPostsForReporting", (ctx) => {
+    if (!isAdmin(ctx.me())) throw Errors.permissions("manage_system");
+    const body = ctx.json<ReportRequest>("body");
+    if (typeof body !== "object" || body === null) throw Errors.invalidBodyParam("body");
+    if (typeof body.channel_id !== "string" || !/^[a-z0-9]{26}$/.test(body.channel_id)) {
+      throw Errors.invalidBodyParam("channel_id");
+    }
+    const channel = store.channels.get(body.channel_id);
+    if (!channel) throw Errors.reportChannelMissing(`channel_id=${body.channel_id}`);
+    const perPage = typeof body.per_page === "number" && body.per_page > 0 ? Math.floor(body.per_page) : 100;
+    if (perPage > 1000) throw Errors.reportPerPage("Maximum per_page is 1000");
+    const query = body.cursor ? decodeReportCursor(body.cursor) : reportQuery(body);
+    const sign = query.sort_direction === "desc" ? -1 : 1;
+    const field = query.time_field;
+    const after = (p: PostRecord) =>
+      query.at === undefined ||
+      sign * (p[field] - query.at) > 0 ||
+      (p[field] === query.at && sign * p.id.localeCompare(query.id ?? "") > 0);
+    const matching = [...store.posts.values()]
+      .filter((p) => p.channel_id === channel.id && (query.include_deleted || p.delete_at === 0))
+      .filter((p) => !(query.exclude_system_posts && p.type.startsWith("system_")))
+      .filter((p) => query.start === undefined || sign * (p[field] - query.start) >= 0)
+      .filter(after)
+      .sort((a, b) => sign * (a[field] - b[field] || a.id.localeCompare(b.id)));
+    const page = matching.slice(0, perPage);
+    const last = page[page.length - 1];
+    // Go writes the map with its keys sorted: the page's order is lost on the wire, as from the real server.
+    const posts = Object.fromEntries(
+      [...page].sort((a, b) => a.id.localeCompare(b.id)).map((p) => [p.id, view(env, p)]),
+    );
+    const more = matching.length > perPage;
+    return {
+      json: {
+        posts,
+        next_cursor: more && last ? { cursor: encodeReportCursor({ ...query, at: last[field], id: last.id }) } : null,
+      },
+    };
+  });
+}
+
+interface ReportRequest {
+  channel_id?: unknown;
+  cursor?: string;
+  start_time?: number;
+  time_field?: string;
+  sort_direction?: string;
+  per_page?: number;
+  include_deleted?: boolean;
+  exclude_system_posts?: boolean;
+}
+
+/** What a report cursor carries: the first request's options and the position after the last post sent. */
+interface ReportQuery {
+  time_field: "create_at" | "update_at";
+  sort_direction: "asc" | "desc";
+  include_deleted: boolean;
+  exclude_system_posts: boolean;
+  start?: number;
+  at?: number;
+  id?: string;
+}
+
+function reportQuery(body: ReportRequest): ReportQuery {
+  const timeField = body.time_field ?? "create_at";
+  if (timeField !== "create_at" && timeField !== "update_at") throw Errors.invalidBodyParam("time_field");
+  const direction = body.sort_direction ?? "asc";
+  if (direction !== "asc" && direction !== "desc") throw Errors.invalidBodyParam("sort_direction");
+  return {
+    time_field: timeField,
+    sort_direction: direction,
+    include_deleted: body.include_deleted === true,
+    exclude_system_posts: body.exclude_system_posts === true,
+    ...(typeof body.start_time === "number" && body.start_time > 0 ? { start: body.start_time } : {}),
+  };
+}
+
+function encodeReportCursor(query: ReportQuery): string {
+  return Buffer.from(JSON.stringify(query)).toString("base64url");
+}
+
+function decodeReportCursor(cursor: string): ReportQuery {
+  let query: Partial<ReportQuery> | undefined;
+  try {
+    query = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    // answered below
+  }
+  const valid =
+    typeof query === "object" &&
+    query !== null &&
+    (query.time_field === "create_at" || query.time_field === "update_at") &&
+    (query.sort_direction === "asc" || query.sort_direction === "desc") &&
+    typeof query.at === "number" &&
+    typeof query.id === "string";
+  if (!valid) throw Errors.invalidBodyParam("cursor");
+  return query as ReportQuery;
 }
 
 /** A PostList: ids in `order`, posts by id, plus the root of any reply whose root is not in the page. */
