@@ -1,5 +1,6 @@
 /** What the fake server's handlers share: the state, the event stream, counters, and small helpers. */
 import { Errors } from "./app-error.js";
+import { isValidId } from "./ids.js";
 import type { Context } from "./router.js";
 import type { ChannelRecord, Store, UserRecord } from "./store.js";
 
@@ -48,7 +49,7 @@ export function ok(): { json: { status: string } } {
 export function userParam(ctx: Context, env: Env, name = "user_id"): UserRecord {
   const id = ctx.params[name];
   if (id === "me") return ctx.me();
-  if (!/^[a-z0-9]{26}$/.test(id)) throw Errors.invalidUrlParam(name);
+  if (!isValidId(id)) throw Errors.invalidUrlParam(name);
   const user = env.store.users.get(id);
   if (!user) throw Errors.userMissing();
   return user;
@@ -66,7 +67,7 @@ export function isAdmin(user: UserRecord): boolean {
 
 export function channelParam(ctx: Context, env: Env, name = "channel_id"): ChannelRecord {
   const id = ctx.params[name];
-  if (!/^[a-z0-9]{26}$/.test(id)) throw Errors.invalidUrlParam(name);
+  if (!isValidId(id)) throw Errors.invalidUrlParam(name);
   const channel = env.store.channels.get(id);
   if (channel?.delete_at !== 0) throw Errors.channelMissing();
   return channel;

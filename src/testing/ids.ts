@@ -19,3 +19,8 @@ export function newId(): string {
   if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
   return out.slice(0, 26);
 }
+
+/** model.IsValidId: what the server accepts as an id. */
+export function isValidId(value: unknown): value is string {
+  return typeof value === "string" && /^[a-z0-9]{26}$/.test(value);
+}

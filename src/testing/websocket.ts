@@ -8,7 +8,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import type { Broadcast, Env } from "./env.js";
-import { newId } from "./ids.js";
+import { isValidId, newId } from "./ids.js";
 
 export interface WebSocketOptions {
   /** Close a socket that has not authenticated within this many ms (server: about 5 s). */
@@ -85,7 +85,7 @@ export class WebSocketHub {
     const requestedId = url.searchParams.get("connection_id");
     const sequence = url.searchParams.get("sequence_number");
     // api4/websocket.go: a malformed connection_id or sequence_number gets the upgrade, then an immediate close.
-    if (requestedId !== null && (!/^[a-z0-9]{26}$/.test(requestedId) || sequence === null || !/^\d+$/.test(sequence))) {
+    if (requestedId !== null && (!isValidId(requestedId) || sequence === null || !/^\d+$/.test(sequence))) {
       ws.terminate();
       return;
     }

@@ -1,7 +1,7 @@
 /** File uploads and downloads (api4/file.go), plugins and the health check. */
 import { Errors } from "../app-error.js";
 import { type Env, isAdmin, requireChannelAccess } from "../env.js";
-import { newId } from "../ids.js";
+import { isValidId, newId } from "../ids.js";
 import type { Context, Router } from "../router.js";
 import type { ChannelRecord, FileRecord } from "../store.js";
 
@@ -100,7 +100,7 @@ export function registerFiles(router: Router, env: Env): void {
 
   const uploadChannel = (ctx: Context, channelId: string | undefined): ChannelRecord => {
     const me = ctx.me();
-    if (!channelId || !/^[a-z0-9]{26}$/.test(channelId)) throw Errors.noChannelId(`channelId=${channelId ?? ""}`);
+    if (!channelId || !isValidId(channelId)) throw Errors.noChannelId(`channelId=${channelId ?? ""}`);
     const channel = store.channels.get(channelId);
     if (channel?.delete_at !== 0) throw Errors.channelMissing();
     if (!store.isChannelMember(channel.id, me.id) && !isAdmin(me)) throw Errors.permissions("upload_file");
@@ -142,7 +142,7 @@ export function registerFiles(router: Router, env: Env): void {
 
   const fileParam = (ctx: Context): FileRecord => {
     const id = ctx.params.file_id;
-    if (!/^[a-z0-9]{26}$/.test(id)) throw Errors.invalidUrlParam("file_id");
+    if (!isValidId(id)) throw Errors.invalidUrlParam("file_id");
     const file = store.files.get(id);
     if (file?.info.delete_at !== 0) throw Errors.fileMissing();
     const me = ctx.me();

@@ -11,13 +11,13 @@ import {
   requireString,
   userParam,
 } from "../env.js";
-import { newId } from "../ids.js";
+import { isValidId, newId } from "../ids.js";
 import type { Context, Router } from "../router.js";
 import type { ChannelRecord, PostRecord, ReactionRecord, UserRecord } from "../store.js";
 
 function postParam(ctx: Context, env: Env): PostRecord {
   const id = ctx.params.post_id;
-  if (!/^[a-z0-9]{26}$/.test(id)) throw Errors.invalidUrlParam("post_id");
+  if (!isValidId(id)) throw Errors.invalidUrlParam("post_id");
   const post = env.store.posts.get(id);
   if (post?.delete_at !== 0) throw Errors.postMissing();
   return post;
@@ -287,7 +287,7 @@ export function registerPosts(router: Router, env: Env): void {
     if (!isAdmin(ctx.me())) throw Errors.permissions("manage_system");
     const body = ctx.json<ReportRequest>("body");
     if (typeof body !== "object" || body === null) throw Errors.invalidBodyParam("body");
-    if (typeof body.channel_id !== "string" || !/^[a-z0-9]{26}$/.test(body.channel_id)) {
+    if (!isValidId(body.channel_id)) {
       throw Errors.invalidBodyParam("channel_id");
     }
     const channel = store.channels.get(body.channel_id);

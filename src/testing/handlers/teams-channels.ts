@@ -1,6 +1,7 @@
 /** Teams, channels and their members (api4/team.go, api4/channel.go). */
 import { Errors } from "../app-error.js";
 import { channelParam, type Env, isAdmin, pageOf, requireChannelAccess, requireString, userParam } from "../env.js";
+import { isValidId } from "../ids.js";
 import type { Context, Router } from "../router.js";
 import type { ChannelRecord, TeamRecord } from "../store.js";
 
@@ -8,7 +9,7 @@ const NAME = /^[a-z0-9]+([a-z0-9\-_]*[a-z0-9]+)?$/;
 
 function teamParam(ctx: Context, env: Env): TeamRecord {
   const id = ctx.params.team_id;
-  if (!/^[a-z0-9]{26}$/.test(id)) throw Errors.invalidUrlParam("team_id");
+  if (!isValidId(id)) throw Errors.invalidUrlParam("team_id");
   const team = env.store.teams.get(id);
   if (team?.delete_at !== 0) throw Errors.teamMissing();
   return team;
