@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { generate, writeFiles } from "./generate.js";
+import { summary, undecided } from "./server-facts/report.js";
 
 interface Args {
   spec?: string;
@@ -73,13 +74,22 @@ function main(): number {
   }
   const result = generate(spec, join(ROOT, "spec/overlay.yaml"), args.emitSpec);
   const log = args.quiet ? () => {} : (m: string) => console.log(m);
-  for (const s of result.report.skipped) console.warn(`overlay: fix ${s.id} not applied: ${s.why}`);
+  for (const s of result.report.skipped) {
+    console.warn(`overlay: fix ${s.id} not applied${s.at ? ` (${s.at})` : ""}: ${s.why}`);
+  }
   for (const d of result.report.unhandledDuplicates) {
-    console.warn(
-      `spec: key ${d.key} repeated under ${d.path.join(" > ")} (lines ${d.lines.join(", ")}); kept the last`,
-    );
+    console.warn(`spec: key ${d.key} repeated under ${d.path.join(" > ")} (${d.at.join(", ")}); kept the last`);
   }
   for (const w of result.warnings) console.warn(`generator: ${w}`);
+  const open = result.drift ? undecided(result.drift) : [];
+  if (result.drift) log(summary(result.drift));
+  for (const e of open) {
+    console.error(
+      `server facts: ${e.schema}.${e.field || "*"} (${e.kind}): the spec says ${e.spec || "-"}, the server ${e.server} ` +
+        `(${e.source}); nobody decided: add a decision in spec/server/models.yaml`,
+    );
+  }
+  if (args.check && open.length > 0) return 1;
 
   if (args.check) {
     const temp = mkdtempSync(join(tmpdir(), "matterapi-generate-"));

@@ -17,6 +17,8 @@ export interface TypeContext {
   multipart?: boolean;
   /** Core types (Uploadable, Uploads) the type uses, filled in while emitting. */
   core?: Set<string>;
+  /** The component schemas, to tell models that follow a server struct (see requestView). */
+  components?: Record<string, SchemaObject>;
 }
 
 const INDENT = "  ";
@@ -32,7 +34,7 @@ function baseType(schema: SchemaObject, ctx: TypeContext, depth: number): string
   const ref = refName(schema);
   if (ref) {
     ctx.refs.add(ref);
-    return ctx.refType(ref);
+    return ctx.direction === "request" ? requestView(ref, ctx) : ctx.refType(ref);
   }
   if (Array.isArray(schema.allOf) && schema.allOf.length > 0) {
     const parts = schema.allOf.map((s: SchemaObject) => wrapUnion(tsType(s, ctx, depth)));
@@ -41,10 +43,21 @@ function baseType(schema: SchemaObject, ctx: TypeContext, depth: number): string
   }
   const union = schema.oneOf ?? schema.anyOf;
   if (Array.isArray(union) && union.length > 0) {
-    return [...new Set(union.map((s: SchemaObject) => tsType(s, ctx, depth)))].join(" | ");
+    const branches = [...new Set(union.map((s: SchemaObject) => tsType(s, ctx, depth)))];
+    // Own properties beside the branches hold in every branch: the value is both (`{...} & (A | B)`).
+    const own = schema.type === undefined || schema.type === "object" ? objectType(schema, ctx, depth) : "";
+    if (own === "" || own === "Record<string, unknown>") return branches.join(" | ");
+    if (branches.includes("unknown")) return own;
+    return `${own} & ${branches.length === 1 ? wrapUnion(branches[0]) : `(${branches.join(" | ")})`}`;
   }
   if (Array.isArray(schema.enum) && schema.enum.length > 0) {
     return schema.enum.map((v: unknown) => JSON.stringify(v)).join(" | ");
+  }
+  // An open enum (server facts): the known values, and any other of the type, since a newer server may add one.
+  const open = schema["x-enum"];
+  if (Array.isArray(open) && open.length > 0 && (schema.type === "string" || schema.type === "integer")) {
+    const other = schema.type === "string" ? "(string & {})" : "(number & {})";
+    return [...open.map((v: unknown) => JSON.stringify(v)), other].join(" | ");
   }
   switch (schema.type) {
     case "string":
@@ -64,6 +77,18 @@ function baseType(schema: SchemaObject, ctx: TypeContext, depth: number): string
     default:
       return schema.properties ? objectType(schema, ctx, depth) : "unknown";
   }
+}
+
+/**
+ * A model that follows the server's struct requires every field the server always sends; a request that carries it
+ * needs only what the spec requires of a request (kept as `x-request-required` when the facts were applied).
+ */
+function requestView(ref: string, ctx: TypeContext): string {
+  const name = ctx.refType(ref);
+  const component = ctx.components?.[ref];
+  if (!component?.["x-server-struct"]) return name;
+  const keys: string[] = (component["x-request-required"] ?? []).map((k: string) => JSON.stringify(k));
+  return keys.length > 0 ? `Partial<${name}> & Pick<${name}, ${keys.join(" | ")}>` : `Partial<${name}>`;
 }
 
 function useCore(ctx: TypeContext, name: string): string {
@@ -88,6 +113,8 @@ function objectType(schema: SchemaObject, ctx: TypeContext, depth: number): stri
     // A multipart form may repeat a text field (client_ids: one per file).
     if (ctx.multipart && depth === 0 && ["string", "integer", "number", "boolean"].includes(type))
       type = `${type} | ${type}[]`;
+    // A request's optional field also takes undefined (left out when sent), for exactOptionalPropertyTypes users.
+    if (optional && ctx.direction === "request" && type !== "unknown") type = `${type} | undefined`;
     return `${doc}${pad}${propertyKey(key)}${optional}: ${type};`;
   });
   if (extra) lines.push(`${pad}[key: string]: unknown;`);

@@ -3,6 +3,7 @@
  * module per group with its endpoint table and methods. Output is a pure function of the model (deterministic).
  */
 import { cleanDoc, directRefs, docComment, runtimeSchema, type TypeContext, tsType } from "./emit-schema.js";
+import { type Locator, located } from "./load-spec.js";
 import type { Model, Operation, Parameter, SchemaObject } from "./model.js";
 import { refName } from "./model.js";
 import { groupClassName, paramIdentifier, propertyKey, typeName, upperFirst } from "./names.js";
@@ -26,7 +27,7 @@ interface InlineType {
 
 interface PlannedOperation {
   op: Operation;
-  bodyType?: string;
+  bodyType?: string | undefined;
   queryType?: string;
   responseType?: string;
   /** Name of the runtime schema constant of an inline response schema, local to the group module. */
@@ -38,14 +39,16 @@ export function emit(model: Model): { files: Files; warnings: string[] } {
   const files: Files = new Map();
   const componentNames = Object.keys(model.schemas).sort();
   for (const name of componentNames) {
-    if (CORE_TYPES.has(name)) warnings.push(`component ${name} has the name of a core type`);
+    if (!CORE_TYPES.has(name)) continue;
+    warnings.push(schemaWarning(model.locate, name, `component ${name} has the name of a core type`));
   }
 
   const usedNames = new Set(componentNames);
-  const claim = (wanted: string): string => {
+  const claim = (wanted: string, op: Operation): string => {
     let name = wanted;
     for (let n = 2; usedNames.has(name); n++) name = `${wanted}${n}`;
-    if (name !== wanted) warnings.push(`type name ${wanted} is taken; used ${name}`);
+    const where = ["paths", op.path, op.method.toLowerCase()];
+    if (name !== wanted) warnings.push(located(model.locate, where, `type name ${wanted} is taken; used ${name}`));
     usedNames.add(name);
     return name;
   };
@@ -61,10 +64,11 @@ export function emit(model: Model): { files: Files; warnings: string[] } {
       const base = upperFirst(op.name);
       if (op.body) {
         const ref = refName(op.body.schema);
-        if (ref && op.body.kind === "json") plan.bodyType = ref;
+        // A body that is a model following a server struct gets a request view of it (emit-schema requestView).
+        if (ref && op.body.kind === "json" && !model.schemas[ref]?.["x-server-struct"]) plan.bodyType = ref;
         else if (op.body.kind === "binary") plan.bodyType = undefined;
         else {
-          plan.bodyType = claim(typeName(base, "Body"));
+          plan.bodyType = claim(typeName(base, "Body"), op);
           inline.push({
             name: plan.bodyType,
             schema: op.body.schema,
@@ -74,14 +78,14 @@ export function emit(model: Model): { files: Files; warnings: string[] } {
         }
       }
       if (op.queryParams.length > 0) {
-        plan.queryType = claim(typeName(base, "Query"));
+        plan.queryType = claim(typeName(base, "Query"), op);
         inline.push({ name: plan.queryType, schema: queryObject(op.queryParams), direction: "request" });
       }
       if (op.response.kind === "json") {
         const ref = refName(op.response.schema);
         if (ref && op.response.schema.nullable !== true) plan.responseType = ref;
         else {
-          plan.responseType = claim(typeName(base, "Response"));
+          plan.responseType = claim(typeName(base, "Response"), op);
           plan.inlineResponse = plan.responseType;
           inline.push({ name: plan.responseType, schema: op.response.schema, direction: "response" });
         }
@@ -93,7 +97,7 @@ export function emit(model: Model): { files: Files; warnings: string[] } {
   }
 
   const home = componentHomes(model);
-  files.set("schemas.ts", emitComponentSchemas(model.schemas, warnings));
+  files.set("schemas.ts", emitComponentSchemas(model.schemas, warnings, model.locate));
   const modelFiles = [...new Set([...groupNames, ...(home.size ? [...home.values()] : [])])].sort();
   for (const file of modelFiles) {
     const components = componentNames.filter((n) => home.get(n) === file);
@@ -105,7 +109,7 @@ export function emit(model: Model): { files: Files; warnings: string[] } {
   }
   files.set("groups/index.ts", emitGroupIndex(groupNames));
   files.set("operations.ts", emitOperationIndex(model));
-  files.set("request-schemas.ts", emitRequestSchemas(groupNames, inlineByGroup));
+  files.set("request-schemas.ts", emitRequestSchemas(groupNames, inlineByGroup, model.schemas));
   files.set("README.md", readme(model));
   return { files, warnings };
 }
@@ -145,35 +149,42 @@ function componentHomes(model: Model): Map<string, string> {
   return home;
 }
 
-function emitComponentSchemas(schemas: Record<string, SchemaObject>, warnings: string[]): string {
-  const order = topologicalOrder(schemas, warnings);
+function emitComponentSchemas(schemas: Record<string, SchemaObject>, warnings: string[], locate?: Locator): string {
+  const order = topologicalOrder(schemas, warnings, locate);
   const lines = [
     HEADER,
     "// Runtime schemas of the spec's components (validation keywords only), in dependency order.",
     'import type { Schema } from "../core/schema.js";',
     "",
   ];
+  const declared = new Set<string>();
   for (const name of order) {
-    const body = runtimeSchema(schemas[name], (ref) => ref);
+    // A schema that refers back to itself (CommandResponse.extra_responses, AutocompleteData.subcommands) cannot
+    // be one constant: the inner reference is left unchecked ({}), the outer level is checked.
+    const body = runtimeSchema(schemas[name], (ref) => (declared.has(ref) ? ref : "{}"));
+    declared.add(name);
     const titled = body === "{}" ? `{ title: "${name}" }` : `{ title: "${name}", ${body.slice(2)}`;
     lines.push(`export const ${name}: Schema = ${titled};`);
   }
   return `${lines.join("\n")}\n`;
 }
 
-function topologicalOrder(schemas: Record<string, SchemaObject>, warnings: string[]): string[] {
+/** A warning about a component schema, with the place it is written. */
+function schemaWarning(locate: Locator | undefined, name: string, message: string): string {
+  return located(locate, ["components", "schemas", name], message);
+}
+
+function topologicalOrder(schemas: Record<string, SchemaObject>, warnings: string[], locate?: Locator): string[] {
   const order: string[] = [];
   const state = new Map<string, "visiting" | "done">();
   const visit = (name: string, trail: string[]) => {
     if (state.get(name) === "done") return;
-    if (state.get(name) === "visiting") {
-      warnings.push(`schemas refer to each other in a cycle: ${[...trail, name].join(" > ")}`);
-      return;
-    }
+    // A cycle is fine: the schema's inner reference is left unchecked (emitComponentSchemas).
+    if (state.get(name) === "visiting") return;
     state.set(name, "visiting");
     for (const dep of [...directRefs(schemas[name])].sort()) {
       if (schemas[dep]) visit(dep, [...trail, name]);
-      else warnings.push(`${name} refers to a missing schema ${dep}`);
+      else warnings.push(schemaWarning(locate, name, `${name} refers to a missing schema ${dep}`));
     }
     state.set(name, "done");
     order.push(name);
@@ -193,7 +204,14 @@ function emitModels(
   const coreTypes = new Set<string>();
   const blocks: string[] = [];
   const typeOf = (schema: SchemaObject, direction: "request" | "response", multipart = false) => {
-    const ctx: TypeContext = { direction, refs, refType: (n) => n, multipart, core: coreTypes };
+    const ctx: TypeContext = {
+      direction,
+      refs,
+      refType: (n) => n,
+      multipart,
+      core: coreTypes,
+      components: model.schemas,
+    };
     return tsType(schema, ctx);
   };
   for (const name of components) {
@@ -256,7 +274,7 @@ interface Arg {
   name: string;
   type: string;
   required: boolean;
-  doc?: string;
+  doc?: string | undefined;
 }
 
 function methodArgs(plan: PlannedOperation): Arg[] {
@@ -441,7 +459,18 @@ function emitGroupIndex(groups: string[]): string {
  * GetUsersQuery). The client does not import them (requests are typed, not validated at run time); they are
  * exported as matterapi/schemas for code that wants to check data before sending it.
  */
-function emitRequestSchemas(groups: string[], inlineByGroup: Map<string, InlineType[]>): string {
+function emitRequestSchemas(
+  groups: string[],
+  inlineByGroup: Map<string, InlineType[]>,
+  components: Record<string, SchemaObject>,
+): string {
+  // A request carries a server model with only what the spec requires of a request (see requestView).
+  const refExpr = (ref: string): string => {
+    const component = components[ref];
+    if (!component?.["x-server-struct"]) return `S.${ref}`;
+    const relaxed = { ...component, required: component["x-request-required"] ?? [] };
+    return runtimeSchema(relaxed, (r) => `S.${r}`);
+  };
   const lines = [
     HEADER,
     "// Runtime schemas of the inline request bodies and query objects (binary fields are left unchecked).",
@@ -452,7 +481,7 @@ function emitRequestSchemas(groups: string[], inlineByGroup: Map<string, InlineT
   for (const group of groups) {
     for (const item of inlineByGroup.get(group) ?? []) {
       if (item.direction !== "request") continue;
-      lines.push(`export const ${item.name}: Schema = ${runtimeSchema(item.schema, (r) => `S.${r}`)};`);
+      lines.push(`export const ${item.name}: Schema = ${runtimeSchema(item.schema, refExpr)};`);
     }
   }
   return `${lines.join("\n")}\n`;

@@ -1,4 +1,5 @@
 /** Turns the (patched) OpenAPI document into the generator's model: operations grouped by tag, named, typed. */
+import { type Locator, located } from "./load-spec.js";
 import { groupName, methodName, typeName, upperFirst } from "./names.js";
 import type { CursorPager, Overlay } from "./overlay.js";
 
@@ -12,7 +13,7 @@ export interface Parameter {
   wire: string;
   required: boolean;
   schema: SchemaObject;
-  description?: string;
+  description?: string | undefined;
 }
 
 export interface Operation {
@@ -26,19 +27,19 @@ export interface Operation {
   name: string;
   pathParams: Parameter[];
   queryParams: Parameter[];
-  body?: { kind: BodyKind; required: boolean; schema: SchemaObject; mediaType: string };
+  body?: { kind: BodyKind; required: boolean; schema: SchemaObject; mediaType: string } | undefined;
   response: { kind: ResponseKind; status: string; schema?: SchemaObject; mediaType?: string };
   authenticated: boolean;
   doc: OperationDoc;
-  pager?: Pager;
+  pager?: Pager | undefined;
 }
 
 export interface OperationDoc {
-  summary?: string;
-  description?: string;
-  permissions?: string;
-  minVersion?: string;
-  deprecated?: boolean | string;
+  summary?: string | undefined;
+  description?: string | undefined;
+  permissions?: string | undefined;
+  minVersion?: string | undefined;
+  deprecated?: boolean | string | undefined;
 }
 
 export type Pager =
@@ -50,11 +51,13 @@ export interface Model {
   groups: Map<string, Operation[]>;
   schemas: Record<string, SchemaObject>;
   warnings: string[];
+  /** Where places of the spec are written, for warnings that name them (absent for a document built in memory). */
+  locate?: Locator;
 }
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"];
 
-export function buildModel(document: SchemaObject, overlay: Overlay): Model {
+export function buildModel(document: SchemaObject, overlay: Overlay, locate?: Locator): Model {
   const warnings: string[] = [];
   const operations: Operation[] = [];
   const usedIds = new Set<string>();
@@ -65,14 +68,15 @@ export function buildModel(document: SchemaObject, overlay: Overlay): Model {
       const raw = item[method];
       if (!raw) continue;
       const key = `${method.toUpperCase()} ${path}`;
+      const warn = (message: string) => warnings.push(located(locate, ["paths", path, method], message));
       let id: string = raw.operationId ?? "";
       if (!id) {
         id = deriveOperationId(method, path);
-        warnings.push(`${key} has no operationId and no overlay name; named it ${id}`);
+        warn(`${key} has no operationId and no overlay name; named it ${id}`);
       }
       if (usedIds.has(id)) {
         const renamed = uniqueId(id, usedIds);
-        warnings.push(`${key} repeats operationId ${id}; named it ${renamed} (add a fix to the overlay)`);
+        warn(`${key} repeats operationId ${id}; named it ${renamed} (add a fix to the overlay)`);
         id = renamed;
       }
       usedIds.add(id);
@@ -86,9 +90,9 @@ export function buildModel(document: SchemaObject, overlay: Overlay): Model {
         group,
         tags,
         name: methodName(id),
-        pathParams: pathParameters(path, params, key, warnings),
+        pathParams: pathParameters(path, params, key, warn),
         queryParams: params.filter((p) => p?.in === "query").map(toParameter),
-        body: requestBody(raw.requestBody, key, warnings),
+        body: requestBody(raw.requestBody, key, warn),
         response: successResponse(raw.responses ?? {}),
         // `security: []` on an operation overrides the global bearer requirement: send no token.
         authenticated: !(Array.isArray(raw.security) && raw.security.length === 0),
@@ -104,7 +108,7 @@ export function buildModel(document: SchemaObject, overlay: Overlay): Model {
 
   const groups = new Map<string, Operation[]>();
   for (const op of operations) groups.set(op.group, [...(groups.get(op.group) ?? []), op]);
-  return { operations, groups, schemas: document.components?.schemas ?? {}, warnings };
+  return { operations, groups, schemas: document.components?.schemas ?? {}, warnings, ...(locate ? { locate } : {}) };
 }
 
 function deriveOperationId(method: string, path: string): string {
@@ -134,19 +138,22 @@ function toParameter(p: SchemaObject): Parameter {
 }
 
 /** Path parameters in the order the URL template names them; an undeclared one becomes a required string. */
-function pathParameters(path: string, params: SchemaObject[], key: string, warnings: string[]): Parameter[] {
+function pathParameters(path: string, params: SchemaObject[], key: string, warn: Warn): Parameter[] {
   const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
   return names.map((name) => {
     const declared = params.find((p) => p?.in === "path" && p.name === name);
     if (!declared) {
-      warnings.push(`${key} does not declare its path parameter {${name}}; treated as a required string`);
+      warn(`${key} does not declare its path parameter {${name}}; treated as a required string`);
       return { wire: name, required: true, schema: { type: "string" } };
     }
     return { ...toParameter(declared), required: true };
   });
 }
 
-function requestBody(body: SchemaObject, key: string, warnings: string[]): Operation["body"] {
+/** Records a warning about the operation being built, with its place in the spec. */
+type Warn = (message: string) => void;
+
+function requestBody(body: SchemaObject, key: string, warn: Warn): Operation["body"] {
   if (!body?.content) return undefined;
   const types = Object.keys(body.content);
   const pick = (kind: BodyKind, mediaType: string) => ({
@@ -161,7 +168,7 @@ function requestBody(body: SchemaObject, key: string, warnings: string[]): Opera
   if (multipart) return pick("multipart", multipart);
   const binary = types.find((t) => /octet-stream|^image\/|^application\/(zip|pdf|gzip)/i.test(t));
   if (binary) return pick("binary", binary);
-  warnings.push(`${key} has a request body of ${types.join(", ")}; sent as raw bytes`);
+  warn(`${key} has a request body of ${types.join(", ")}; sent as raw bytes`);
   return pick("binary", types[0]);
 }
 

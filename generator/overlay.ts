@@ -1,10 +1,12 @@
 /**
  * Our overlay of fixes to the upstream spec (spec/overlay.yaml). Each fix names its target, an action and the
- * reason; a fix whose target is gone (a newer spec fixed or moved it) is reported, never crashed on.
+ * reason; a fix whose target is gone (a newer spec fixed or moved it) is reported, never crashed on. A fix that
+ * replaces a value the spec has states that value (`expect`), so that a changed upstream is reported for a person
+ * to look at instead of being silently overwritten.
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import type { DuplicateKey } from "./load-spec.js";
+import type { DuplicateKey, Locator } from "./load-spec.js";
 
 type Key = string | number;
 
@@ -23,10 +25,16 @@ export interface Fix extends Target {
   /** Keep one copy of a repeated mapping key (the loader already kept the last one). */
   duplicateKey?: { in: Key[]; key: string; keep: "last" };
   remove?: Key[];
+  /** `expect` is required when `at` holds a value: the value being replaced. */
   set?: { at: Key[]; value: unknown; expect?: unknown };
-  merge?: { at: Key[]; value: Record<string, unknown> };
+  /** `expect` holds the current value of each key of `value` that the object has with a different value. */
+  merge?: { at: Key[]; value: Record<string, unknown>; expect?: Record<string, unknown> };
   append?: { at: Key[]; value: unknown };
-  move?: { from: Key[]; to: Key[] };
+  /**
+   * `expect` is required when `to` holds a value once the moved value is taken out of `from` (what the move
+   * discards; with `to: []` the rest of the target).
+   */
+  move?: { from: Key[]; to: Key[]; expect?: unknown };
   /** Adds these names to the schema's `required` list (server always sends them). */
   require?: { at?: Key[]; fields: string[] };
   /** No change to the document: the generator handles it, this entry records how and why. */
@@ -63,10 +71,13 @@ export interface CursorPager {
 
 export interface OverlayReport {
   applied: string[];
-  /** Fixes whose target is absent or has changed: the upstream spec moved on. */
-  skipped: { id: string; why: string }[];
-  /** Duplicate keys the overlay does not account for. */
-  unhandledDuplicates: DuplicateKey[];
+  /**
+   * Fixes whose target is absent or has changed: the upstream spec moved on. `at` is where the target is written
+   * (or its nearest ancestor that the spec has), when the spec was loaded from a file.
+   */
+  skipped: { id: string; why: string; at?: string }[];
+  /** Duplicate keys the overlay does not account for, with where each copy is written. */
+  unhandledDuplicates: (DuplicateKey & { at: string[] })[];
 }
 
 export function loadOverlay(path: string): Overlay {
@@ -85,6 +96,10 @@ export function loadOverlay(path: string): Overlay {
       (a) => a in fix,
     );
     if (actions.length !== 1) throw new Error(`overlay: fix ${fix.id} must have exactly one action, has ${actions}`);
+    const expect = fix.merge?.expect;
+    if (expect !== undefined && (!isObject(expect) || Array.isArray(expect))) {
+      throw new Error(`overlay: fix ${fix.id}: merge.expect must map keys to the values they replace`);
+    }
   }
   return overlay;
 }
@@ -92,16 +107,36 @@ export function loadOverlay(path: string): Overlay {
 // biome-ignore lint/suspicious/noExplicitAny: the spec is plain parsed YAML.
 type Json = any;
 
-export function applyOverlay(document: Json, overlay: Overlay, duplicates: DuplicateKey[]): OverlayReport {
+export function applyOverlay(
+  document: Json,
+  overlay: Overlay,
+  duplicates: DuplicateKey[],
+  locate?: Locator,
+): OverlayReport {
   const report: OverlayReport = { applied: [], skipped: [], unhandledDuplicates: [] };
   const handledDuplicates = new Set<string>();
   for (const fix of overlay.fixes) {
     const why = applyFix(document, fix, duplicates, handledDuplicates);
     if (why === null) report.applied.push(fix.id);
-    else report.skipped.push({ id: fix.id, why });
+    else report.skipped.push({ id: fix.id, why, ...(locate ? { at: locate.where(targetPath(fix)) } : {}) });
   }
-  report.unhandledDuplicates = duplicates.filter((d) => !handledDuplicates.has(duplicateId(d.path, d.key)));
+  report.unhandledDuplicates = duplicates
+    .filter((d) => !handledDuplicates.has(duplicateId(d.path, d.key)))
+    .map((d) => ({ ...d, at: d.lines.map((line) => (locate ? locate.line(line) : String(line))) }));
   return report;
+}
+
+/** The path in the document that a fix is about: its target plus the place its action names. */
+function targetPath(fix: Fix): Key[] {
+  if (fix.duplicateKey) return [...fix.duplicateKey.in, fix.duplicateKey.key];
+  const op = fix.op ? /^(\S+)\s+(\S+)$/.exec(fix.op) : null;
+  const base: Key[] = op
+    ? ["paths", op[2], op[1].toLowerCase()]
+    : fix.schema
+      ? ["components", "schemas", fix.schema]
+      : [];
+  const inner = fix.remove ?? fix.set?.at ?? fix.merge?.at ?? fix.append?.at ?? fix.move?.from ?? fix.require?.at ?? [];
+  return [...base, ...inner];
 }
 
 function duplicateId(path: Key[], key: string): string {
@@ -129,8 +164,12 @@ function applyFix(document: Json, fix: Fix, duplicates: DuplicateKey[], handled:
   }
   if (fix.set) {
     const current = get(base, fix.set.at);
-    if ("expect" in fix.set && !deepEqual(current, fix.set.expect)) {
-      return `expected ${JSON.stringify(fix.set.expect)} at ${fix.set.at.join(" > ")}, found ${JSON.stringify(current)}`;
+    if ("expect" in fix.set) {
+      if (!deepEqual(current, fix.set.expect)) {
+        return `expected ${show(fix.set.expect)} at ${fix.set.at.join(" > ")}, found ${show(current)}`;
+      }
+    } else if (current !== undefined) {
+      return `set without expect would overwrite ${show(current)} at ${fix.set.at.join(" > ")}`;
     }
     return put(base, fix.set.at, clone(fix.set.value));
   }
@@ -139,6 +178,8 @@ function applyFix(document: Json, fix: Fix, duplicates: DuplicateKey[], handled:
     if (current !== undefined && current !== null && !isObject(current)) {
       return `${fix.merge.at.join(" > ")} is not an object`;
     }
+    const conflict = mergeConflict(current ?? {}, fix.merge.value, fix.merge.expect ?? {});
+    if (conflict) return `${conflict} at ${fix.merge.at.join(" > ")}`;
     return put(base, fix.merge.at, { ...(current ?? {}), ...clone(fix.merge.value) });
   }
   if (fix.append) {
@@ -152,6 +193,15 @@ function applyFix(document: Json, fix: Fix, duplicates: DuplicateKey[], handled:
     const parent = get(base, fix.move.from.slice(0, -1));
     const last = fix.move.from[fix.move.from.length - 1];
     if (!isObject(parent) || !(last in parent)) return `nothing at ${fix.move.from.join(" > ")}`;
+    const discarded = discardedByMove(base, fix.move.from, fix.move.to);
+    const to = fix.move.to.length > 0 ? fix.move.to.join(" > ") : "the target itself";
+    if ("expect" in fix.move) {
+      if (!deepEqual(discarded, fix.move.expect)) {
+        return `expected ${show(fix.move.expect)} at ${to}, found ${show(discarded)}`;
+      }
+    } else if (discarded !== undefined) {
+      return `move without expect would overwrite ${show(discarded)} at ${to}`;
+    }
     const value = parent[last];
     delete parent[last];
     if (fix.move.to.length === 0) {
@@ -171,6 +221,35 @@ function applyFix(document: Json, fix: Fix, duplicates: DuplicateKey[], handled:
     return null;
   }
   return "no action";
+}
+
+/**
+ * Why merging `value` into `current` would lose a value nobody expected, or null. A key of `value` that the object
+ * has with another value must be listed in `expect` with that value; every key of `expect` must match.
+ */
+function mergeConflict(current: Json, value: Record<string, unknown>, expect: Record<string, unknown>): string | null {
+  for (const [key, expected] of Object.entries(expect)) {
+    if (!deepEqual(current[key], expected)) return `expected ${show(expected)} at ${key}, found ${show(current[key])}`;
+  }
+  const overwritten = Object.keys(value).filter(
+    (key) => current[key] !== undefined && !deepEqual(current[key], value[key]) && !(key in expect),
+  );
+  if (overwritten.length === 0) return null;
+  const found = overwritten.map((key) => `${key} (${show(current[key])})`).join(", ");
+  return `merge without expect would overwrite ${found}`;
+}
+
+/**
+ * What a move throws away: the value at `to`, or, when `to` holds `from` (moving a value up), what is left of it
+ * once the value is taken out (nothing if that is an empty object). The document is not changed.
+ */
+function discardedByMove(base: Json, from: Key[], to: Key[]): unknown {
+  const holdsFrom = to.length < from.length && to.every((key, i) => String(key) === String(from[i]));
+  if (!holdsFrom) return get(base, to);
+  const rest = clone(get(base, to));
+  const parent = get(rest, from.slice(to.length, -1));
+  if (isObject(parent)) delete parent[from[from.length - 1]];
+  return isObject(rest) && !Array.isArray(rest) && Object.keys(rest).length === 0 ? undefined : rest;
 }
 
 function resolveTarget(document: Json, target: Target): Json | string {
@@ -217,6 +296,23 @@ function clone<T>(value: T): T {
   return value === undefined ? value : structuredClone(value);
 }
 
+/** Equal as JSON values; the order of an object's keys does not matter (YAML mappings have no order). */
 function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
+}
+
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sorted(value[key])]),
+  );
+}
+
+/** A value in a message: its JSON, shortened when long (the location says where to read it whole). */
+function show(value: unknown): string {
+  const text = value === undefined ? "nothing" : JSON.stringify(value);
+  return text.length > 160 ? `${text.slice(0, 150)}...` : text;
 }

@@ -14,18 +14,18 @@ import type { AnyServerEvent } from "./ws/events.js";
 
 export interface RawRequest<T = unknown> extends RequestOptions {
   /** Values for {name} placeholders in the path. */
-  params?: Record<string, string | number>;
-  query?: Record<string, unknown>;
+  params?: Record<string, string | number> | undefined;
+  query?: Record<string, unknown> | undefined;
   /** A JSON body, or with `multipart: true` a form (see uploads), or bytes with `binary: true`. */
   body?: unknown;
-  multipart?: boolean;
-  binary?: boolean;
+  multipart?: boolean | undefined;
+  binary?: boolean | undefined;
   /** How to read the answer: "json" (default), "binary", "text", "empty" or "unknown" (JSON if it is JSON). */
-  response?: Endpoint["response"];
+  response?: Endpoint["response"] | undefined;
   /** Validate a JSON answer against this schema. */
-  schema?: Schema;
+  schema?: Schema | undefined;
   /** false: send no Authorization header. */
-  auth?: boolean;
+  auth?: boolean | undefined;
   /** Type-only marker; leave undefined. */
   readonly __type?: T;
 }

@@ -7,7 +7,7 @@
 import { GoSyntaxError, type Token, tokenize } from "./go-lexer.js";
 
 export type GoTypeExpr =
-  | { t: "name"; name: string; pkg?: string; args?: GoTypeExpr[]; file?: string }
+  | { t: "name"; name: string; pkg?: string; args?: GoTypeExpr[] | undefined; file?: string }
   | { t: "pointer" | "slice" | "array" | "chan"; elem: GoTypeExpr }
   | { t: "map"; key: GoTypeExpr; value: GoTypeExpr }
   | { t: "struct"; fields: GoFieldDecl[] }
@@ -15,9 +15,9 @@ export type GoTypeExpr =
 
 export interface GoFieldDecl {
   /** Undefined for an embedded (anonymous) field. */
-  names?: string[];
+  names?: string[] | undefined;
   type: GoTypeExpr;
-  tag?: string;
+  tag?: string | undefined;
   line: number;
 }
 
@@ -40,7 +40,7 @@ export interface GoMethodDecl {
 export interface GoConstSpec {
   name: string;
   line: number;
-  type?: GoTypeExpr;
+  type?: GoTypeExpr | undefined;
   /** Its expression's tokens (repeated from the previous spec when the block leaves it out). */
   expr?: Token[];
   iota: number;
@@ -182,7 +182,7 @@ class Parser {
   }
 
   private iota = 0;
-  private previous: { type?: GoTypeExpr; exprs: Token[][] } | undefined;
+  private previous: { type?: GoTypeExpr | undefined; exprs: Token[][] } | undefined;
 
   private constSpec(): void {
     const names = [this.ident()];

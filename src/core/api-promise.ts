@@ -11,15 +11,15 @@ import type { ValidationMode } from "./validation.js";
 /** Per-call options; each overrides the client's option of the same name for this call only. */
 export interface RequestOptions {
   /** Aborts the call (and its retries and waits). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Milliseconds to wait for the answer to start and between chunks of it; 0 waits forever. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Extra headers for this call. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Retries for this call. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Response validation for this call. */
-  validation?: ValidationMode;
+  validation?: ValidationMode | undefined;
 }
 
 /** What came back besides the data. */

@@ -42,13 +42,13 @@ export interface Endpoint {
   readonly method: HttpMethod;
   /** Template with {name} placeholders, starting with / (joined to the site URL). */
   readonly path: string;
-  readonly body?: "json" | "multipart" | "binary";
+  readonly body?: "json" | "multipart" | "binary" | undefined;
   /** The method takes a query object (after the body, if any). */
-  readonly query?: true;
+  readonly query?: true | undefined;
   readonly response: "json" | "binary" | "text" | "empty" | "unknown";
-  readonly schema?: Schema;
+  readonly schema?: Schema | undefined;
   /** false: never send the Authorization header (login and friends). */
-  readonly auth?: false;
+  readonly auth?: false | undefined;
 }
 
 type Query = Record<string, unknown> | undefined;
@@ -283,7 +283,8 @@ export class ClientCore {
           throw failure;
         }
         if (ep.response === "json" && delivery === "text") {
-          return { data: data as T, response, contentType: res.header("content-type") };
+          const contentType = res.header("content-type");
+          return { data: data as T, response, ...(contentType === undefined ? {} : { contentType }) };
         }
         if (ep.response === "json") {
           if (ep.schema && mode !== "off" && !validatorLoaded()) await loadValidator();

@@ -94,7 +94,7 @@ export interface ApiErrorInit {
   url: string;
   body: AppErrorBody | undefined;
   /** The raw body when it was not a Mattermost AppError (plain text, HTML from a proxy, ...), truncated. */
-  text?: string;
+  text?: string | undefined;
   headers: Record<string, string>;
 }
 

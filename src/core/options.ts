@@ -16,38 +16,38 @@ export interface PasswordAuth {
   loginId: string;
   password: string;
   /** The current MFA code, for users with multi-factor authentication. */
-  mfaToken?: string;
+  mfaToken?: string | undefined;
   /** Log in through LDAP only. */
-  ldapOnly?: boolean;
+  ldapOnly?: boolean | undefined;
 }
 
 export interface ClientOptions {
   /** Site URL of the Mattermost server, e.g. "https://chat.example.com" (without /api/v4). Required. */
   url: string;
   /** How to authenticate. Without it only operations that need no session work. */
-  auth?: TokenAuth | PasswordAuth;
+  auth?: TokenAuth | PasswordAuth | undefined;
   /** Milliseconds to wait for an answer to start and between chunks of it; 0 waits forever. Default 30000. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Retries after 429, 502/503/504 and connection failures (see README). 0 turns retries off. Default 2. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** The longest wait (ms) a 429's Retry-After may impose before the client gives up instead. Default 60000. */
-  maxRetryDelay?: number;
+  maxRetryDelay?: number | undefined;
   /** Headers sent with every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** TLS settings (undici transport only). */
-  tls?: TlsOptions;
+  tls?: TlsOptions | undefined;
   /** An HTTP proxy URL, or { url, authorization } (undici transport only). */
-  proxy?: string | ProxyOptions;
+  proxy?: string | ProxyOptions | undefined;
   /** "auto" (default: undici on Node, fetch elsewhere), "undici", "fetch", or your own Transport. */
-  transport?: "auto" | "undici" | "fetch" | Transport;
+  transport?: "auto" | "undici" | "fetch" | Transport | undefined;
   /** A fetch implementation; implies the fetch transport. */
-  fetch?: FetchFunction;
+  fetch?: FetchFunction | undefined;
   /** Response validation: "lenient" (default), "strict" or "off". */
-  validation?: ValidationMode;
+  validation?: ValidationMode | undefined;
   /** Called once per distinct mismatch (operation + schema path) in lenient mode. */
-  onValidationIssue?: IssueHandler;
+  onValidationIssue?: IssueHandler | undefined;
   /** User-Agent header (Node only; browsers set their own). Default "matterapi/<version>". */
-  userAgent?: string;
+  userAgent?: string | undefined;
 }
 
 export interface ResolvedOptions {

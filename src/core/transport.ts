@@ -12,8 +12,8 @@ export interface TransportRequest {
   url: string;
   /** Lower-case names. */
   headers: Record<string, string>;
-  body?: TransportBody;
-  signal?: AbortSignal;
+  body?: TransportBody | undefined;
+  signal?: AbortSignal | undefined;
   /** Milliseconds to wait for the answer to start, and between chunks of it; 0 waits forever. */
   timeout: number;
 }

@@ -13,7 +13,7 @@ const FILE = Symbol.for("matterapi.file");
 export interface NamedFile {
   readonly [FILE]: true;
   readonly name: string;
-  readonly type?: string;
+  readonly type?: string | undefined;
   /** Resolves the content lazily (a path is opened only when the request is sent). */
   readonly open: () => Promise<FilePart["content"]>;
   /** False when the content is a one-shot stream. */
@@ -35,7 +35,11 @@ export type Uploadable =
 export type Uploads = Uploadable | readonly Uploadable[] | Readonly<Record<string, Uploadable>>;
 
 /** Gives content a file name (and content type) for an upload. */
-export function toFile(content: Uploadable | string, name: string, options: { type?: string } = {}): NamedFile {
+export function toFile(
+  content: Uploadable | string,
+  name: string,
+  options: { type?: string | undefined } = {},
+): NamedFile {
   if (typeof name !== "string" || name === "") throw new UsageError("toFile needs a non-empty file name");
   const data = typeof content === "string" ? new TextEncoder().encode(content) : content;
   if (isNamedFile(data)) return { ...data, name, type: options.type ?? data.type };
@@ -52,7 +56,10 @@ export function toFile(content: Uploadable | string, name: string, options: { ty
 }
 
 /** A file on disk, opened when the request is sent (Node, Bun and Deno only). */
-export function fromPath(path: string, options: { name?: string; type?: string } = {}): NamedFile {
+export function fromPath(
+  path: string,
+  options: { name?: string | undefined; type?: string | undefined } = {},
+): NamedFile {
   if (typeof path !== "string" || path === "") throw new UsageError("fromPath needs a file path");
   return {
     [FILE]: true,

@@ -96,12 +96,27 @@ function toTypeBox(schema: Schema, libs: Libraries, seen: Map<Schema, TSchema>, 
   if (cached) return cached;
   const { Type } = libs;
   const convert = (s: Schema) => toTypeBox(s, libs, seen, fast);
+  // A value must match each of allOf, one of oneOf/anyOf, and the schema's own type and properties beside them
+  // (a body with its own properties plus a oneOf of variants is both). A plain schema has only its own part.
+  const parts: TSchema[] = schema.allOf?.length ? schema.allOf.map(convert) : [];
+  const branches = schema.oneOf?.length ? schema.oneOf : schema.anyOf;
+  if (branches?.length) parts.push(Type.Union(branches.map(convert)));
+  if (parts.length === 0 || hasOwnShape(schema)) parts.unshift(ownType(schema, libs, convert, fast));
+  let result = parts.length === 1 ? parts[0] : Type.Intersect(parts);
+  if (schema.nullable) result = Type.Union([result, Type.Null()]);
+  seen.set(schema, result);
+  return result;
+}
+
+function hasOwnShape(schema: Schema): boolean {
+  return Boolean(schema.type || schema.enum?.length || schema.properties || schema.additionalProperties);
+}
+
+/** The schema's own type, enum or object shape, ignoring allOf/oneOf/anyOf. */
+function ownType(schema: Schema, libs: Libraries, convert: (s: Schema) => TSchema, fast: boolean): TSchema {
+  const { Type } = libs;
   let result: TSchema;
-  if (schema.allOf?.length) {
-    result = schema.allOf.length === 1 ? convert(schema.allOf[0]) : Type.Intersect(schema.allOf.map(convert));
-  } else if (schema.oneOf?.length || schema.anyOf?.length) {
-    result = Type.Union((schema.oneOf ?? schema.anyOf ?? []).map(convert));
-  } else if (schema.enum?.length) {
+  if (schema.enum?.length) {
     result = Type.Union(schema.enum.map((v) => Type.Literal(v as string | number | boolean)));
   } else {
     switch (schema.type) {
@@ -143,8 +158,6 @@ function toTypeBox(schema: Schema, libs: Libraries, seen: Map<Schema, TSchema>, 
         result = Type.Unknown();
     }
   }
-  if (schema.nullable) result = Type.Union([result, Type.Null()]);
-  seen.set(schema, result);
   return result;
 }
 

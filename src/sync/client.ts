@@ -48,7 +48,7 @@ export type SyncGroups = { readonly [K in keyof Groups]: SyncGroup<Groups[K]> };
 
 export interface StartWsSyncOptions extends WebSocketOptions {
   /** Stop after this many ms (checked between events). */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** The worker: the bundle's sync-worker.js next to this module, or (from the TypeScript sources) worker.ts via tsx. */

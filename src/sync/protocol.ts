@@ -71,7 +71,7 @@ export function serializeError(error: unknown): SerializedError {
     if (key !== "cause" && typeof value !== "function") props[key] = value;
   }
   const className = Object.hasOwn(CLASSES, error.constructor.name) ? error.constructor.name : "Error";
-  return { className, message: error.message, stack: error.stack, props };
+  return { className, message: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }), props };
 }
 
 /** The same class, fields and message as in the worker, with the calling thread's stack. */

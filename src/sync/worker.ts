@@ -73,7 +73,7 @@ function endpoint(group: string, name: string): Endpoint {
   return entry;
 }
 
-function target(request: { session?: number }): AsyncClient {
+function target(request: { session?: number | undefined }): AsyncClient {
   if (request.session === undefined) return client;
   const session = sessions.get(request.session);
   if (!session) throw new Error(`the session was closed`);

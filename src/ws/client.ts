@@ -16,30 +16,30 @@ export type WebSocketState = "connecting" | "open" | "reconnecting" | "closed";
 
 export interface WebSocketOptions {
   /** Reconnect after a lost connection (default true). */
-  reconnect?: boolean;
+  reconnect?: boolean | undefined;
   /** First wait before reconnecting, ms (default 500); doubles each failed attempt, with up to 25% jitter. */
-  initialReconnectDelay?: number;
+  initialReconnectDelay?: number | undefined;
   /** Longest wait between attempts, ms (default 30000). */
-  maxReconnectDelay?: number;
+  maxReconnectDelay?: number | undefined;
   /** Give up after this many failed attempts in a row (default: never). */
-  maxReconnectAttempts?: number;
+  maxReconnectAttempts?: number | undefined;
   /** Probe the connection when nothing has arrived for this long, ms (default 30000). */
-  pingInterval?: number;
+  pingInterval?: number | undefined;
   /** Declare the connection dead when nothing arrives this long after a probe, ms (default 10000). */
-  pongTimeout?: number;
+  pongTimeout?: number | undefined;
   /** How long an action waits for its reply, ms (default 10000). */
-  actionTimeout?: number;
+  actionTimeout?: number | undefined;
   /** After lost events, fetch the window's posts over REST and deliver them as recovered `posted` events. */
-  catchUp?: boolean;
+  catchUp?: boolean | undefined;
   /** "header" (Authorization at the upgrade; needed for resume), "challenge", or "auto" (default: header on Node). */
-  authMode?: "auto" | "header" | "challenge";
+  authMode?: "auto" | "header" | "challenge" | undefined;
   /**
    * A browser-style WebSocket constructor to use (a polyfill, React Native's, Deno's); the client then
    * authenticates by challenge. Default: the `ws` package on Node, the global WebSocket elsewhere.
    */
-  WebSocket?: WebSocketConstructor;
+  WebSocket?: WebSocketConstructor | undefined;
   /** Stop the stream (as close()) when this aborts. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** When the server started over and the events of a window are lost. */
@@ -81,7 +81,10 @@ export interface LifecycleEvents {
 
 type Listener = (event: never) => void;
 
-type ResolvedOptions = Required<Omit<WebSocketOptions, "signal" | "WebSocket">> & Pick<WebSocketOptions, "WebSocket">;
+/** Every option set (undefined ones fell back to their defaults), except the signal and the constructor. */
+type ResolvedOptions = {
+  [K in Exclude<keyof WebSocketOptions, "signal" | "WebSocket">]-?: Exclude<WebSocketOptions[K], undefined>;
+} & Pick<WebSocketOptions, "WebSocket">;
 
 const DEFAULTS = {
   initialReconnectDelay: 500,

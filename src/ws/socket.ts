@@ -31,9 +31,9 @@ export type WebSocketConstructor = new (url: string) => WebSocket;
 export interface SocketOptions {
   headers: Record<string, string>;
   /** Use this constructor (the browser path: no headers, no ping frames) instead of choosing. */
-  WebSocket?: WebSocketConstructor;
-  tls?: TlsOptions;
-  proxy?: ProxyOptions;
+  WebSocket?: WebSocketConstructor | undefined;
+  tls?: TlsOptions | undefined;
+  proxy?: ProxyOptions | undefined;
 }
 
 type WsModule = typeof import("ws");
@@ -64,7 +64,7 @@ async function openNode(ws: WsModule, url: string, options: SocketOptions, h: So
   if (options.proxy) {
     const { HttpsProxyAgent } = await nodeOnly.httpsProxyAgent();
     agent = new HttpsProxyAgent(options.proxy.url, {
-      headers: options.proxy.authorization ? { "Proxy-Authorization": options.proxy.authorization } : undefined,
+      ...(options.proxy.authorization ? { headers: { "Proxy-Authorization": options.proxy.authorization } } : {}),
       ...(tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
       ...(tls?.ca ? { ca: tls.ca as string | string[] } : {}),
     });

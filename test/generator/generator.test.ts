@@ -101,12 +101,20 @@ describe.skipIf(!run)("generation", () => {
       "getRecapsSummary(recapId: string, options?: RequestOptions)",
     );
     expect(newer.files.get("groups/index.ts")).toContain("recaps: RecapsApi");
+    // Each report names the line it is about (this spec has no source/ folder beside it: lines of newer.yaml).
+    const lines = text.split("\n");
+    const renamed = `newer.yaml:${lines.indexOf("      operationId: SearchFilesInTeam") + 1}`;
+    const recap = `newer.yaml:${lines.indexOf("  /api/v4/recaps/{recap_id}/summary:") + 2}`;
     expect(newer.report.skipped).toEqual([
-      { id: "search-team-files-operation-id", why: 'expected "SearchFiles" at operationId, found "SearchFilesInTeam"' },
+      {
+        id: "search-team-files-operation-id",
+        why: 'expected "SearchFiles" at operationId, found "SearchFilesInTeam"',
+        at: renamed,
+      },
     ]);
     expect(newer.warnings).toEqual([
-      "GET /api/v4/recaps/{recap_id}/summary has no operationId and no overlay name; named it GetRecapsSummary",
-      "GET /api/v4/recaps/{recap_id}/summary does not declare its path parameter {recap_id}; treated as a required string",
+      `${recap}: GET /api/v4/recaps/{recap_id}/summary has no operationId and no overlay name; named it GetRecapsSummary`,
+      `${recap}: GET /api/v4/recaps/{recap_id}/summary does not declare its path parameter {recap_id}; treated as a required string`,
     ]);
   });
 });

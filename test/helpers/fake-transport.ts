@@ -21,7 +21,7 @@ export interface Reply {
 
 export interface Recorded extends TransportRequest {
   /** The body as text (multipart bodies are read out). */
-  bodyText?: string;
+  bodyText?: string | undefined;
 }
 
 export type Handler = (req: Recorded, index: number) => Reply | Promise<Reply>;

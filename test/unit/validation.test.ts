@@ -29,6 +29,9 @@ const post = (id: string, extra: Record<string, unknown> = {}) => ({
   type: "",
   hashtags: "",
   pending_post_id: "",
+  is_pinned: false,
+  props: {},
+  reply_count: 0,
   ...extra,
 });
 
@@ -60,6 +63,7 @@ describe("validation", () => {
       posts: { p1: odd, p2: { ...post("p2"), create_at: "today" } },
       next_post_id: "",
       prev_post_id: "",
+      first_inaccessible_post_time: 0,
     };
     const { client, issues } = setup([{ body }, { body }]);
     const first = await client.posts.getPostsForChannel("c");

@@ -56,8 +56,8 @@ export function createFetchTransport(fetchImpl?: FetchFunction): Transport {
         init.body = await multipartBody(req.body);
       } else if (req.body !== undefined && isAsyncIterable(req.body)) {
         init.body = webStreamOf(req.body);
-      } else {
-        init.body = req.body as BodyInit | undefined;
+      } else if (req.body !== undefined) {
+        init.body = req.body as BodyInit;
       }
       if (init.body instanceof ReadableStream) init.duplex = "half";
       arm();

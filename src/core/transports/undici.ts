@@ -17,24 +17,24 @@ import {
 
 export interface TlsOptions {
   /** Verify the server's certificate (default true). */
-  rejectUnauthorized?: boolean;
+  rejectUnauthorized?: boolean | undefined;
   /** Extra trusted CA certificates (PEM). */
-  ca?: string | Uint8Array | readonly (string | Uint8Array)[];
+  ca?: string | Uint8Array | readonly (string | Uint8Array)[] | undefined;
   /** Client certificate and key (PEM) for mutual TLS. */
-  cert?: string | Uint8Array;
-  key?: string | Uint8Array;
+  cert?: string | Uint8Array | undefined;
+  key?: string | Uint8Array | undefined;
 }
 
 export interface ProxyOptions {
   /** http://host:port of the proxy. */
   url: string;
   /** Value of Proxy-Authorization, if the proxy needs one (e.g. "Basic dXNlcjpwYXNz"). */
-  authorization?: string;
+  authorization?: string | undefined;
 }
 
 export interface UndiciTransportOptions {
-  tls?: TlsOptions;
-  proxy?: ProxyOptions;
+  tls?: TlsOptions | undefined;
+  proxy?: ProxyOptions | undefined;
   /** How long an idle connection stays open (ms). */
   keepAliveTimeout?: number;
   /** Connect timeout (ms). */
@@ -77,13 +77,14 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
       }
       const deadline =
         req.timeout > 0 && req.timeout < TIMED_EXACTLY_BELOW ? new AnswerDeadline(req.timeout, req.signal) : undefined;
+      const signal = deadline ?? req.signal;
       try {
         const res = await request(req.url, {
           dispatcher,
           method: req.method as Dispatcher.HttpMethod,
           headers,
-          body,
-          signal: deadline ?? req.signal,
+          ...(body === undefined ? {} : { body }),
+          ...(signal === undefined ? {} : { signal }),
           // A short wait for the answer to start is timed by our own timer; gaps between chunks by undici's.
           headersTimeout: deadline ? 0 : req.timeout,
           bodyTimeout: req.timeout,

@@ -43,7 +43,7 @@ export interface AccessControlApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/CreateAccessControlPolicy
    */
-  createAccessControlPolicy(body: M.AccessControlPolicy, options?: RequestOptions): ApiPromise<M.AccessControlPolicy>;
+  createAccessControlPolicy(body: M.CreateAccessControlPolicyBody, options?: RequestOptions): ApiPromise<M.AccessControlPolicy>;
 
   /**
    * Check an access control policy expression

@@ -9,7 +9,7 @@ const GetBotsResponseSchema: Schema = { type: "array", items: S.Bot };
 
 /** The endpoints of {@link BotsApi}: the client builds `client.bots` from this table. */
 export const botsEndpoints: GroupTable = {
-  convertUserToBot: { id: "ConvertUserToBot", method: "POST", path: "/api/v4/users/{user_id}/convert_to_bot", response: "json", schema: S.StatusOK },
+  convertUserToBot: { id: "ConvertUserToBot", method: "POST", path: "/api/v4/users/{user_id}/convert_to_bot", response: "json", schema: S.Bot },
   getBots: { id: "GetBots", method: "GET", path: "/api/v4/bots", query: true, response: "json", schema: GetBotsResponseSchema },
   iterBots: { iterate: "getBots", pager: {"kind":"page"} },
   createBot: { id: "CreateBot", method: "POST", path: "/api/v4/bots", body: "json", response: "json", schema: S.Bot },
@@ -21,7 +21,7 @@ export const botsEndpoints: GroupTable = {
   getBotIconImage: { id: "GetBotIconImage", method: "GET", path: "/api/v4/bots/{bot_user_id}/icon", response: "binary" },
   setBotIconImage: { id: "SetBotIconImage", method: "POST", path: "/api/v4/bots/{bot_user_id}/icon", body: "multipart", response: "json", schema: S.StatusOK },
   deleteBotIconImage: { id: "DeleteBotIconImage", method: "DELETE", path: "/api/v4/bots/{bot_user_id}/icon", response: "json", schema: S.StatusOK },
-  convertBotToUser: { id: "ConvertBotToUser", method: "POST", path: "/api/v4/bots/{bot_user_id}/convert_to_user", body: "json", query: true, response: "json", schema: S.StatusOK },
+  convertBotToUser: { id: "ConvertBotToUser", method: "POST", path: "/api/v4/bots/{bot_user_id}/convert_to_user", body: "json", query: true, response: "json", schema: S.User },
 };
 
 /** Operations tagged "bots" in the spec: `client.bots`. */
@@ -38,7 +38,7 @@ export interface BotsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/ConvertUserToBot
    */
-  convertUserToBot(userId: string, options?: RequestOptions): ApiPromise<M.StatusOK>;
+  convertUserToBot(userId: string, options?: RequestOptions): ApiPromise<M.Bot>;
 
   /**
    * Get bots
@@ -206,5 +206,5 @@ export interface BotsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/ConvertBotToUser
    */
-  convertBotToUser(botUserId: string, body: M.ConvertBotToUserBody, query?: M.ConvertBotToUserQuery, options?: RequestOptions): ApiPromise<M.StatusOK>;
+  convertBotToUser(botUserId: string, body: M.ConvertBotToUserBody, query?: M.ConvertBotToUserQuery, options?: RequestOptions): ApiPromise<M.User>;
 }

@@ -5,7 +5,7 @@ import type { Schema } from "../../core/schema.js";
 import * as S from "../schemas.js";
 import type * as M from "../models/index.js";
 
-const SearchAllChannelsResponseSchema: Schema = { type: "object", properties: { "channels": { type: "array", items: S.Channel }, "total_count": { type: "number" } } };
+const SearchAllChannelsResponseSchema: Schema = { oneOf: [{ type: "array", items: S.Channel }, { type: "object", properties: { "channels": { type: "array", items: S.Channel }, "total_count": { type: "number" } } }] };
 const SearchGroupChannelsResponseSchema: Schema = { type: "array", items: S.Channel };
 const GetPublicChannelsByIdsForTeamResponseSchema: Schema = { type: "array", items: S.Channel };
 const GetChannelMembersTimezonesResponseSchema: Schema = { type: "array", items: { type: "string" } };
@@ -16,14 +16,17 @@ const AutocompleteChannelsForTeamResponseSchema: Schema = { type: "array", items
 const AutocompleteChannelsForTeamForSearchResponseSchema: Schema = { type: "array", items: S.Channel };
 const SearchChannelsResponseSchema: Schema = { type: "array", items: S.Channel };
 const GetChannelMembersResponseSchema: Schema = { type: "array", items: S.ChannelMember };
+const AddChannelMemberResponseSchema: Schema = { oneOf: [S.ChannelMember, { type: "array", items: S.ChannelMember }] };
 const GetChannelMembersByIdsResponseSchema: Schema = { type: "array", items: S.ChannelMember };
 const ViewChannelResponseSchema: Schema = { type: "object", properties: { "status": { type: "string" }, "last_viewed_at_times": { type: "object" } } };
 const GetChannelMembersForUserResponseSchema: Schema = { type: "array", items: S.ChannelMember };
 const GetChannelsForTeamForUserResponseSchema: Schema = { type: "array", items: S.Channel };
 const GetChannelsForUserResponseSchema: Schema = { type: "array", items: S.Channel };
+const ChannelMembersMinusGroupMembersResponseSchema: Schema = { type: "object", properties: { "users": { type: "array", items: S.User }, "total_count": { type: "integer" } } };
+const GetChannelMemberCountsByGroupResponseSchema: Schema = { type: "array", items: S.ChannelMemberCountByGroup };
 const GetChannelModerationsResponseSchema: Schema = { type: "array", items: S.ChannelModeration };
 const PatchChannelModerationsResponseSchema: Schema = { type: "array", items: S.ChannelModeration };
-const GetSidebarCategoriesForTeamForUserResponseSchema: Schema = { type: "array", items: S.OrderedSidebarCategories };
+const UpdateSidebarCategoriesForTeamForUserResponseSchema: Schema = { type: "array", items: S.SidebarCategoryWithChannels };
 const GetSidebarCategoryOrderForTeamForUserResponseSchema: Schema = { type: "array", items: { type: "string" } };
 const UpdateSidebarCategoryOrderForTeamForUserResponseSchema: Schema = { type: "array", items: { type: "string" } };
 const GetGroupMessageMembersCommonTeamsResponseSchema: Schema = { type: "array", items: S.Team };
@@ -61,7 +64,7 @@ export const channelsEndpoints: GroupTable = {
   getChannelByNameForTeamName: { id: "GetChannelByNameForTeamName", method: "GET", path: "/api/v4/teams/name/{team_name}/channels/name/{channel_name}", query: true, response: "json", schema: S.Channel },
   getChannelMembers: { id: "GetChannelMembers", method: "GET", path: "/api/v4/channels/{channel_id}/members", query: true, response: "json", schema: GetChannelMembersResponseSchema },
   iterChannelMembers: { iterate: "getChannelMembers", pager: {"kind":"page"} },
-  addChannelMember: { id: "AddChannelMember", method: "POST", path: "/api/v4/channels/{channel_id}/members", body: "json", response: "json", schema: S.ChannelMember },
+  addChannelMember: { id: "AddChannelMember", method: "POST", path: "/api/v4/channels/{channel_id}/members", body: "json", response: "json", schema: AddChannelMemberResponseSchema },
   getChannelMembersByIds: { id: "GetChannelMembersByIds", method: "POST", path: "/api/v4/channels/{channel_id}/members/ids", body: "json", response: "json", schema: GetChannelMembersByIdsResponseSchema },
   getChannelMember: { id: "GetChannelMember", method: "GET", path: "/api/v4/channels/{channel_id}/members/{user_id}", response: "json", schema: S.ChannelMember },
   removeUserFromChannel: { id: "RemoveUserFromChannel", method: "DELETE", path: "/api/v4/channels/{channel_id}/members/{user_id}", response: "json", schema: S.StatusOK },
@@ -74,18 +77,19 @@ export const channelsEndpoints: GroupTable = {
   getChannelsForUser: { id: "GetChannelsForUser", method: "GET", path: "/api/v4/users/{user_id}/channels", query: true, response: "json", schema: GetChannelsForUserResponseSchema },
   getChannelUnread: { id: "GetChannelUnread", method: "GET", path: "/api/v4/users/{user_id}/channels/{channel_id}/unread", response: "json", schema: S.ChannelUnread },
   updateChannelScheme: { id: "UpdateChannelScheme", method: "PUT", path: "/api/v4/channels/{channel_id}/scheme", body: "json", response: "json", schema: S.StatusOK },
-  channelMembersMinusGroupMembers: { id: "ChannelMembersMinusGroupMembers", method: "GET", path: "/api/v4/channels/{channel_id}/members_minus_group_members", query: true, response: "unknown" },
-  getChannelMemberCountsByGroup: { id: "GetChannelMemberCountsByGroup", method: "GET", path: "/api/v4/channels/{channel_id}/member_counts_by_group", query: true, response: "unknown" },
+  channelMembersMinusGroupMembers: { id: "ChannelMembersMinusGroupMembers", method: "GET", path: "/api/v4/channels/{channel_id}/members_minus_group_members", query: true, response: "json", schema: ChannelMembersMinusGroupMembersResponseSchema },
+  iterChannelMembersMinusGroupMembers: { iterate: "channelMembersMinusGroupMembers", pager: {"kind":"page","items":"users"} },
+  getChannelMemberCountsByGroup: { id: "GetChannelMemberCountsByGroup", method: "GET", path: "/api/v4/channels/{channel_id}/member_counts_by_group", query: true, response: "json", schema: GetChannelMemberCountsByGroupResponseSchema },
   getChannelModerations: { id: "GetChannelModerations", method: "GET", path: "/api/v4/channels/{channel_id}/moderations", response: "json", schema: GetChannelModerationsResponseSchema },
   patchChannelModerations: { id: "PatchChannelModerations", method: "PUT", path: "/api/v4/channels/{channel_id}/moderations/patch", body: "json", response: "json", schema: PatchChannelModerationsResponseSchema },
-  getSidebarCategoriesForTeamForUser: { id: "GetSidebarCategoriesForTeamForUser", method: "GET", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories", response: "json", schema: GetSidebarCategoriesForTeamForUserResponseSchema },
-  updateSidebarCategoriesForTeamForUser: { id: "UpdateSidebarCategoriesForTeamForUser", method: "PUT", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories", body: "json", response: "json", schema: S.SidebarCategory },
-  createSidebarCategoryForTeamForUser: { id: "CreateSidebarCategoryForTeamForUser", method: "POST", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories", body: "json", response: "json", schema: S.SidebarCategory },
+  getSidebarCategoriesForTeamForUser: { id: "GetSidebarCategoriesForTeamForUser", method: "GET", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories", response: "json", schema: S.OrderedSidebarCategories },
+  updateSidebarCategoriesForTeamForUser: { id: "UpdateSidebarCategoriesForTeamForUser", method: "PUT", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories", body: "json", response: "json", schema: UpdateSidebarCategoriesForTeamForUserResponseSchema },
+  createSidebarCategoryForTeamForUser: { id: "CreateSidebarCategoryForTeamForUser", method: "POST", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories", body: "json", response: "json", schema: S.SidebarCategoryWithChannels },
   getSidebarCategoryOrderForTeamForUser: { id: "GetSidebarCategoryOrderForTeamForUser", method: "GET", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/order", response: "json", schema: GetSidebarCategoryOrderForTeamForUserResponseSchema },
   updateSidebarCategoryOrderForTeamForUser: { id: "UpdateSidebarCategoryOrderForTeamForUser", method: "PUT", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/order", body: "json", response: "json", schema: UpdateSidebarCategoryOrderForTeamForUserResponseSchema },
-  getSidebarCategoryForTeamForUser: { id: "GetSidebarCategoryForTeamForUser", method: "GET", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}", response: "json", schema: S.SidebarCategory },
-  updateSidebarCategoryForTeamForUser: { id: "UpdateSidebarCategoryForTeamForUser", method: "PUT", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}", body: "json", response: "json", schema: S.SidebarCategory },
-  removeSidebarCategoryForTeamForUser: { id: "RemoveSidebarCategoryForTeamForUser", method: "DELETE", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}", response: "json", schema: S.SidebarCategory },
+  getSidebarCategoryForTeamForUser: { id: "GetSidebarCategoryForTeamForUser", method: "GET", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}", response: "json", schema: S.SidebarCategoryWithChannels },
+  updateSidebarCategoryForTeamForUser: { id: "UpdateSidebarCategoryForTeamForUser", method: "PUT", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}", body: "json", response: "json", schema: S.SidebarCategoryWithChannels },
+  removeSidebarCategoryForTeamForUser: { id: "RemoveSidebarCategoryForTeamForUser", method: "DELETE", path: "/api/v4/users/{user_id}/teams/{team_id}/channels/categories/{category_id}", response: "json", schema: S.StatusOK },
   getGroupMessageMembersCommonTeams: { id: "GetGroupMessageMembersCommonTeams", method: "GET", path: "/api/v4/channels/{channel_id}/common_teams", response: "json", schema: GetGroupMessageMembersCommonTeamsResponseSchema },
 };
 
@@ -514,7 +518,7 @@ export interface ChannelsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/AddChannelMember
    */
-  addChannelMember(channelId: string, body: M.AddChannelMemberBody, options?: RequestOptions): ApiPromise<M.ChannelMember>;
+  addChannelMember(channelId: string, body: M.AddChannelMemberBody, options?: RequestOptions): ApiPromise<M.AddChannelMemberResponse>;
 
   /**
    * Get channel members by ids
@@ -710,7 +714,16 @@ export interface ChannelsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/ChannelMembersMinusGroupMembers
    */
-  channelMembersMinusGroupMembers(channelId: string, query: M.ChannelMembersMinusGroupMembersQuery, options?: RequestOptions): ApiPromise<unknown>;
+  channelMembersMinusGroupMembers(channelId: string, query: M.ChannelMembersMinusGroupMembersQuery, options?: RequestOptions): ApiPromise<M.ChannelMembersMinusGroupMembersResponse>;
+
+  /**
+   * Every item of every page of {@link ChannelsApi.channelMembersMinusGroupMembers}, fetched page by page as you iterate.
+   * Pages are requested with `page` = 0, 1, 2 ... until a short or empty page.
+   * @param channelId - Channel GUID
+   * @param query - Query parameters, named as on the wire.
+   * @param options - Per-call options.
+   */
+  iterChannelMembersMinusGroupMembers(channelId: string, query?: M.ChannelMembersMinusGroupMembersQuery, options?: RequestOptions): AsyncIterableIterator<NonNullable<M.ChannelMembersMinusGroupMembersResponse["users"]>[number]>;
 
   /**
    * Channel members counts for each group that has atleast one member in the channel
@@ -725,7 +738,7 @@ export interface ChannelsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/GetChannelMemberCountsByGroup
    */
-  getChannelMemberCountsByGroup(channelId: string, query?: M.GetChannelMemberCountsByGroupQuery, options?: RequestOptions): ApiPromise<unknown>;
+  getChannelMemberCountsByGroup(channelId: string, query?: M.GetChannelMemberCountsByGroupQuery, options?: RequestOptions): ApiPromise<M.GetChannelMemberCountsByGroupResponse>;
 
   /**
    * Get information about channel's moderation.
@@ -765,7 +778,7 @@ export interface ChannelsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/GetSidebarCategoriesForTeamForUser
    */
-  getSidebarCategoriesForTeamForUser(userId: string, teamId: string, options?: RequestOptions): ApiPromise<M.GetSidebarCategoriesForTeamForUserResponse>;
+  getSidebarCategoriesForTeamForUser(userId: string, teamId: string, options?: RequestOptions): ApiPromise<M.OrderedSidebarCategories>;
 
   /**
    * Update user's sidebar categories
@@ -781,7 +794,7 @@ export interface ChannelsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/UpdateSidebarCategoriesForTeamForUser
    */
-  updateSidebarCategoriesForTeamForUser(userId: string, teamId: string, body: M.UpdateSidebarCategoriesForTeamForUserBody, options?: RequestOptions): ApiPromise<M.SidebarCategory>;
+  updateSidebarCategoriesForTeamForUser(userId: string, teamId: string, body: M.UpdateSidebarCategoriesForTeamForUserBody, options?: RequestOptions): ApiPromise<M.UpdateSidebarCategoriesForTeamForUserResponse>;
 
   /**
    * Create user's sidebar category
@@ -797,7 +810,7 @@ export interface ChannelsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/CreateSidebarCategoryForTeamForUser
    */
-  createSidebarCategoryForTeamForUser(userId: string, teamId: string, body: M.SidebarCategory, options?: RequestOptions): ApiPromise<M.SidebarCategory>;
+  createSidebarCategoryForTeamForUser(userId: string, teamId: string, body: M.SidebarCategory, options?: RequestOptions): ApiPromise<M.SidebarCategoryWithChannels>;
 
   /**
    * Get user's sidebar category order
@@ -844,7 +857,7 @@ export interface ChannelsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/GetSidebarCategoryForTeamForUser
    */
-  getSidebarCategoryForTeamForUser(userId: string, teamId: string, categoryId: string, options?: RequestOptions): ApiPromise<M.SidebarCategory>;
+  getSidebarCategoryForTeamForUser(userId: string, teamId: string, categoryId: string, options?: RequestOptions): ApiPromise<M.SidebarCategoryWithChannels>;
 
   /**
    * Update sidebar category
@@ -861,7 +874,7 @@ export interface ChannelsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/UpdateSidebarCategoryForTeamForUser
    */
-  updateSidebarCategoryForTeamForUser(userId: string, teamId: string, categoryId: string, body: M.SidebarCategory, options?: RequestOptions): ApiPromise<M.SidebarCategory>;
+  updateSidebarCategoryForTeamForUser(userId: string, teamId: string, categoryId: string, body: M.SidebarCategory, options?: RequestOptions): ApiPromise<M.SidebarCategoryWithChannels>;
 
   /**
    * Delete sidebar category
@@ -877,7 +890,7 @@ export interface ChannelsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/RemoveSidebarCategoryForTeamForUser
    */
-  removeSidebarCategoryForTeamForUser(userId: string, teamId: string, categoryId: string, options?: RequestOptions): ApiPromise<M.SidebarCategory>;
+  removeSidebarCategoryForTeamForUser(userId: string, teamId: string, categoryId: string, options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Get common teams for members of a Group Message.

@@ -134,7 +134,7 @@ export interface CloudApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/UpdateCloudCustomerAddress
    */
-  updateCloudCustomerAddress(body: M.Address, options?: RequestOptions): ApiPromise<M.CloudCustomer>;
+  updateCloudCustomerAddress(body: M.UpdateCloudCustomerAddressBody, options?: RequestOptions): ApiPromise<M.CloudCustomer>;
 
   /**
    * Get cloud subscription

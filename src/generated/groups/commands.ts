@@ -106,7 +106,7 @@ export interface CommandsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/UpdateCommand
    */
-  updateCommand(commandId: string, body: M.Command, options?: RequestOptions): ApiPromise<M.Command>;
+  updateCommand(commandId: string, body: M.UpdateCommandBody, options?: RequestOptions): ApiPromise<M.Command>;
 
   /**
    * Delete a command

@@ -7,7 +7,8 @@ import type * as M from "../models/index.js";
 
 const GetEmojiListResponseSchema: Schema = { type: "array", items: S.Emoji };
 const SearchEmojiResponseSchema: Schema = { type: "array", items: S.Emoji };
-const GetEmojisByNamesResponseSchema: Schema = { type: "array", items: S.User };
+const AutocompleteEmojiResponseSchema: Schema = { type: "array", items: S.Emoji };
+const GetEmojisByNamesResponseSchema: Schema = { type: "array", items: S.Emoji };
 
 /** The endpoints of {@link EmojiApi}: the client builds `client.emoji` from this table. */
 export const emojiEndpoints: GroupTable = {
@@ -15,11 +16,11 @@ export const emojiEndpoints: GroupTable = {
   iterEmojiList: { iterate: "getEmojiList", pager: {"kind":"page"} },
   createEmoji: { id: "CreateEmoji", method: "POST", path: "/api/v4/emoji", body: "multipart", response: "json", schema: S.Emoji },
   getEmoji: { id: "GetEmoji", method: "GET", path: "/api/v4/emoji/{emoji_id}", response: "json", schema: S.Emoji },
-  deleteEmoji: { id: "DeleteEmoji", method: "DELETE", path: "/api/v4/emoji/{emoji_id}", response: "json", schema: S.Emoji },
+  deleteEmoji: { id: "DeleteEmoji", method: "DELETE", path: "/api/v4/emoji/{emoji_id}", response: "json", schema: S.StatusOK },
   getEmojiByName: { id: "GetEmojiByName", method: "GET", path: "/api/v4/emoji/name/{emoji_name}", response: "json", schema: S.Emoji },
   getEmojiImage: { id: "GetEmojiImage", method: "GET", path: "/api/v4/emoji/{emoji_id}/image", response: "binary" },
   searchEmoji: { id: "SearchEmoji", method: "POST", path: "/api/v4/emoji/search", body: "json", response: "json", schema: SearchEmojiResponseSchema },
-  autocompleteEmoji: { id: "AutocompleteEmoji", method: "GET", path: "/api/v4/emoji/autocomplete", query: true, response: "json", schema: S.Emoji },
+  autocompleteEmoji: { id: "AutocompleteEmoji", method: "GET", path: "/api/v4/emoji/autocomplete", query: true, response: "json", schema: AutocompleteEmojiResponseSchema },
   getEmojisByNames: { id: "GetEmojisByNames", method: "POST", path: "/api/v4/emoji/names", body: "json", response: "json", schema: GetEmojisByNamesResponseSchema },
 };
 
@@ -83,7 +84,7 @@ export interface EmojiApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/DeleteEmoji
    */
-  deleteEmoji(emojiId: string, options?: RequestOptions): ApiPromise<M.Emoji>;
+  deleteEmoji(emojiId: string, options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Get a custom emoji by name
@@ -138,7 +139,7 @@ export interface EmojiApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/AutocompleteEmoji
    */
-  autocompleteEmoji(query: M.AutocompleteEmojiQuery, options?: RequestOptions): ApiPromise<M.Emoji>;
+  autocompleteEmoji(query: M.AutocompleteEmojiQuery, options?: RequestOptions): ApiPromise<M.AutocompleteEmojiResponse>;
 
   /**
    * Get custom emojis by name

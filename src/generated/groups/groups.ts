@@ -12,8 +12,8 @@ const GetGroupUsersResponseSchema: Schema = { type: "object", properties: { "mem
 const AddGroupMembersResponseSchema: Schema = { type: "array", items: S.GroupMember };
 const DeleteGroupMembersResponseSchema: Schema = { type: "array", items: S.GroupMember };
 const GetGroupStatsResponseSchema: Schema = { type: "object", properties: { "group_id": { type: "string" }, "total_member_count": { type: "integer" } } };
-const GetGroupsByChannelResponseSchema: Schema = { type: "array", items: S.Group };
-const GetGroupsByTeamResponseSchema: Schema = { type: "array", items: S.Group };
+const GetGroupsByChannelResponseSchema: Schema = { type: "object", properties: { "groups": { type: "array", items: S.Group }, "total_group_count": { type: "integer" } } };
+const GetGroupsByTeamResponseSchema: Schema = { type: "object", properties: { "groups": { type: "array", items: S.Group }, "total_group_count": { type: "integer" } } };
 const GetGroupsAssociatedToChannelsByTeamResponseSchema: Schema = { type: "object" };
 const GetGroupsByUserIdResponseSchema: Schema = { type: "array", items: S.Group };
 const GetGroupsByNamesResponseSchema: Schema = { type: "array", items: S.Group };
@@ -23,11 +23,11 @@ export const groupsEndpoints: GroupTable = {
   unlinkLdapGroup: { id: "UnlinkLdapGroup", method: "DELETE", path: "/api/v4/ldap/groups/{remote_id}/link", response: "json", schema: S.StatusOK },
   getGroups: { id: "GetGroups", method: "GET", path: "/api/v4/groups", query: true, response: "json", schema: GetGroupsResponseSchema },
   iterGroups: { iterate: "getGroups", pager: {"kind":"page"} },
-  createGroup: { id: "CreateGroup", method: "POST", path: "/api/v4/groups", body: "json", response: "unknown" },
+  createGroup: { id: "CreateGroup", method: "POST", path: "/api/v4/groups", body: "json", response: "json", schema: S.Group },
   getGroup: { id: "GetGroup", method: "GET", path: "/api/v4/groups/{group_id}", response: "json", schema: S.Group },
-  deleteGroup: { id: "DeleteGroup", method: "DELETE", path: "/api/v4/groups/{group_id}", response: "json", schema: S.StatusOK },
+  deleteGroup: { id: "DeleteGroup", method: "DELETE", path: "/api/v4/groups/{group_id}", response: "json", schema: S.Group },
   patchGroup: { id: "PatchGroup", method: "PUT", path: "/api/v4/groups/{group_id}/patch", body: "json", response: "json", schema: S.Group },
-  restoreGroup: { id: "RestoreGroup", method: "POST", path: "/api/v4/groups/{group_id}/restore", response: "json", schema: S.StatusOK },
+  restoreGroup: { id: "RestoreGroup", method: "POST", path: "/api/v4/groups/{group_id}/restore", response: "json", schema: S.Group },
   linkGroupSyncableForTeam: { id: "LinkGroupSyncableForTeam", method: "POST", path: "/api/v4/groups/{group_id}/teams/{team_id}/link", response: "json", schema: S.GroupSyncableTeam },
   unlinkGroupSyncableForTeam: { id: "UnlinkGroupSyncableForTeam", method: "DELETE", path: "/api/v4/groups/{group_id}/teams/{team_id}/link", response: "json", schema: S.StatusOK },
   linkGroupSyncableForChannel: { id: "LinkGroupSyncableForChannel", method: "POST", path: "/api/v4/groups/{group_id}/channels/{channel_id}/link", response: "json", schema: S.GroupSyncableChannel },
@@ -44,9 +44,9 @@ export const groupsEndpoints: GroupTable = {
   deleteGroupMembers: { id: "DeleteGroupMembers", method: "DELETE", path: "/api/v4/groups/{group_id}/members", body: "json", response: "json", schema: DeleteGroupMembersResponseSchema },
   getGroupStats: { id: "GetGroupStats", method: "GET", path: "/api/v4/groups/{group_id}/stats", response: "json", schema: GetGroupStatsResponseSchema },
   getGroupsByChannel: { id: "GetGroupsByChannel", method: "GET", path: "/api/v4/channels/{channel_id}/groups", query: true, response: "json", schema: GetGroupsByChannelResponseSchema },
-  iterGroupsByChannel: { iterate: "getGroupsByChannel", pager: {"kind":"page"} },
+  iterGroupsByChannel: { iterate: "getGroupsByChannel", pager: {"kind":"page","items":"groups"} },
   getGroupsByTeam: { id: "GetGroupsByTeam", method: "GET", path: "/api/v4/teams/{team_id}/groups", query: true, response: "json", schema: GetGroupsByTeamResponseSchema },
-  iterGroupsByTeam: { iterate: "getGroupsByTeam", pager: {"kind":"page"} },
+  iterGroupsByTeam: { iterate: "getGroupsByTeam", pager: {"kind":"page","items":"groups"} },
   getGroupsAssociatedToChannelsByTeam: { id: "GetGroupsAssociatedToChannelsByTeam", method: "GET", path: "/api/v4/teams/{team_id}/groups_by_channels", query: true, response: "json", schema: GetGroupsAssociatedToChannelsByTeamResponseSchema },
   getGroupsByUserId: { id: "GetGroupsByUserId", method: "GET", path: "/api/v4/users/{user_id}/groups", response: "json", schema: GetGroupsByUserIdResponseSchema },
   getGroupsByNames: { id: "GetGroupsByNames", method: "POST", path: "/api/v4/groups/names", body: "json", response: "json", schema: GetGroupsByNamesResponseSchema },
@@ -105,7 +105,7 @@ export interface GroupsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/CreateGroup
    */
-  createGroup(body: M.CreateGroupBody, options?: RequestOptions): ApiPromise<unknown>;
+  createGroup(body: M.CreateGroupBody, options?: RequestOptions): ApiPromise<M.Group>;
 
   /**
    * Get a group
@@ -133,7 +133,7 @@ export interface GroupsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/DeleteGroup
    */
-  deleteGroup(groupId: string, options?: RequestOptions): ApiPromise<M.StatusOK>;
+  deleteGroup(groupId: string, options?: RequestOptions): ApiPromise<M.Group>;
 
   /**
    * Patch a group
@@ -163,7 +163,7 @@ export interface GroupsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/RestoreGroup
    */
-  restoreGroup(groupId: string, options?: RequestOptions): ApiPromise<M.StatusOK>;
+  restoreGroup(groupId: string, options?: RequestOptions): ApiPromise<M.Group>;
 
   /**
    * Link a team to a group
@@ -405,7 +405,7 @@ export interface GroupsApi {
    * @param query - Query parameters, named as on the wire.
    * @param options - Per-call options.
    */
-  iterGroupsByChannel(channelId: string, query?: M.GetGroupsByChannelQuery, options?: RequestOptions): AsyncIterableIterator<M.GetGroupsByChannelResponse[number]>;
+  iterGroupsByChannel(channelId: string, query?: M.GetGroupsByChannelQuery, options?: RequestOptions): AsyncIterableIterator<NonNullable<M.GetGroupsByChannelResponse["groups"]>[number]>;
 
   /**
    * Get team groups
@@ -429,7 +429,7 @@ export interface GroupsApi {
    * @param query - Query parameters, named as on the wire.
    * @param options - Per-call options.
    */
-  iterGroupsByTeam(teamId: string, query?: M.GetGroupsByTeamQuery, options?: RequestOptions): AsyncIterableIterator<M.GetGroupsByTeamResponse[number]>;
+  iterGroupsByTeam(teamId: string, query?: M.GetGroupsByTeamQuery, options?: RequestOptions): AsyncIterableIterator<NonNullable<M.GetGroupsByTeamResponse["groups"]>[number]>;
 
   /**
    * Get team groups by channels

@@ -5,8 +5,8 @@ import type { Schema } from "../../core/schema.js";
 import * as S from "../schemas.js";
 import type * as M from "../models/index.js";
 
-const GetFlaggedPostsForUserResponseSchema: Schema = { type: "array", items: S.PostList };
 const GetFileInfosForPostResponseSchema: Schema = { type: "array", items: S.FileInfo };
+const DoPostActionResponseSchema: Schema = { type: "object", properties: { "status": { type: "string" }, "trigger_id": { type: "string" } } };
 const GetPostsByIdsResponseSchema: Schema = { type: "array", items: S.Post };
 const RewriteMessageResponseSchema: Schema = { type: "object", properties: { "rewritten_text": { type: "string" } } };
 
@@ -20,8 +20,8 @@ export const postsEndpoints: GroupTable = {
   setPostUnread: { id: "SetPostUnread", method: "POST", path: "/api/v4/users/{user_id}/posts/{post_id}/set_unread", response: "json", schema: S.ChannelUnreadAt },
   patchPost: { id: "PatchPost", method: "PUT", path: "/api/v4/posts/{post_id}/patch", body: "json", response: "json", schema: S.Post },
   getPostThread: { id: "GetPostThread", method: "GET", path: "/api/v4/posts/{post_id}/thread", query: true, response: "json", schema: S.PostList },
-  getFlaggedPostsForUser: { id: "GetFlaggedPostsForUser", method: "GET", path: "/api/v4/users/{user_id}/posts/flagged", query: true, response: "json", schema: GetFlaggedPostsForUserResponseSchema },
-  iterFlaggedPostsForUser: { iterate: "getFlaggedPostsForUser", pager: {"kind":"page"} },
+  getFlaggedPostsForUser: { id: "GetFlaggedPostsForUser", method: "GET", path: "/api/v4/users/{user_id}/posts/flagged", query: true, response: "json", schema: S.PostList },
+  iterFlaggedPostsForUser: { iterate: "getFlaggedPostsForUser", pager: {"kind":"page","postList":true} },
   getFileInfosForPost: { id: "GetFileInfosForPost", method: "GET", path: "/api/v4/posts/{post_id}/files/info", query: true, response: "json", schema: GetFileInfosForPostResponseSchema },
   getPostsForChannel: { id: "GetPostsForChannel", method: "GET", path: "/api/v4/channels/{channel_id}/posts", query: true, response: "json", schema: S.PostList },
   iterPostsForChannel: { iterate: "getPostsForChannel", pager: {"kind":"page","postList":true} },
@@ -29,7 +29,7 @@ export const postsEndpoints: GroupTable = {
   searchPosts: { id: "SearchPosts", method: "POST", path: "/api/v4/teams/{team_id}/posts/search", body: "json", response: "json", schema: S.PostListWithSearchMatches },
   pinPost: { id: "PinPost", method: "POST", path: "/api/v4/posts/{post_id}/pin", response: "json", schema: S.StatusOK },
   unpinPost: { id: "UnpinPost", method: "POST", path: "/api/v4/posts/{post_id}/unpin", response: "json", schema: S.StatusOK },
-  doPostAction: { id: "DoPostAction", method: "POST", path: "/api/v4/posts/{post_id}/actions/{action_id}", response: "json", schema: S.StatusOK },
+  doPostAction: { id: "DoPostAction", method: "POST", path: "/api/v4/posts/{post_id}/actions/{action_id}", response: "json", schema: DoPostActionResponseSchema },
   getPostsByIds: { id: "getPostsByIds", method: "POST", path: "/api/v4/posts/ids", body: "json", response: "json", schema: GetPostsByIdsResponseSchema },
   setPostReminder: { id: "SetPostReminder", method: "POST", path: "/api/v4/users/{user_id}/posts/{post_id}/reminder", body: "json", response: "json", schema: S.StatusOK },
   saveAcknowledgementForPost: { id: "SaveAcknowledgementForPost", method: "POST", path: "/api/v4/users/{user_id}/posts/{post_id}/ack", response: "json", schema: S.PostAcknowledgement },
@@ -164,7 +164,7 @@ export interface PostsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/GetFlaggedPostsForUser
    */
-  getFlaggedPostsForUser(userId: string, query?: M.GetFlaggedPostsForUserQuery, options?: RequestOptions): ApiPromise<M.GetFlaggedPostsForUserResponse>;
+  getFlaggedPostsForUser(userId: string, query?: M.GetFlaggedPostsForUserQuery, options?: RequestOptions): ApiPromise<M.PostList>;
 
   /**
    * Every item of every page of {@link PostsApi.getFlaggedPostsForUser}, fetched page by page as you iterate.
@@ -173,7 +173,7 @@ export interface PostsApi {
    * @param query - Query parameters, named as on the wire.
    * @param options - Per-call options.
    */
-  iterFlaggedPostsForUser(userId: string, query?: M.GetFlaggedPostsForUserQuery, options?: RequestOptions): AsyncIterableIterator<M.GetFlaggedPostsForUserResponse[number]>;
+  iterFlaggedPostsForUser(userId: string, query?: M.GetFlaggedPostsForUserQuery, options?: RequestOptions): AsyncIterableIterator<M.Post>;
 
   /**
    * Get file info for post
@@ -281,7 +281,7 @@ export interface PostsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/DoPostAction
    */
-  doPostAction(postId: string, actionId: string, options?: RequestOptions): ApiPromise<M.StatusOK>;
+  doPostAction(postId: string, actionId: string, options?: RequestOptions): ApiPromise<M.DoPostActionResponse>;
 
   /**
    * Get posts by a list of ids

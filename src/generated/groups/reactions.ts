@@ -28,7 +28,7 @@ export interface ReactionsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/SaveReaction
    */
-  saveReaction(body: M.Reaction, options?: RequestOptions): ApiPromise<M.Reaction>;
+  saveReaction(body: M.SaveReactionBody, options?: RequestOptions): ApiPromise<M.Reaction>;
 
   /**
    * Get a list of reactions to a post

@@ -5,13 +5,12 @@ import type { Schema } from "../../core/schema.js";
 import * as S from "../schemas.js";
 import type * as M from "../models/index.js";
 
-const GetSamlMetadataResponseSchema: Schema = { type: "string" };
 const GetSamlMetadataFromIdpResponseSchema: Schema = { type: "string" };
 const ResetSamlAuthDataToEmailResponseSchema: Schema = { type: "object", properties: { "num_affected": { type: "integer" } } };
 
 /** The endpoints of {@link SamlApi}: the client builds `client.saml` from this table. */
 export const samlEndpoints: GroupTable = {
-  getSamlMetadata: { id: "GetSamlMetadata", method: "GET", path: "/api/v4/saml/metadata", response: "json", schema: GetSamlMetadataResponseSchema },
+  getSamlMetadata: { id: "GetSamlMetadata", method: "GET", path: "/api/v4/saml/metadata", response: "text" },
   getSamlMetadataFromIdp: { id: "GetSamlMetadataFromIdp", method: "POST", path: "/api/v4/saml/metadatafromidp", body: "json", response: "json", schema: GetSamlMetadataFromIdpResponseSchema },
   uploadSamlIdpCertificate: { id: "UploadSamlIdpCertificate", method: "POST", path: "/api/v4/saml/certificate/idp", body: "multipart", response: "json", schema: S.StatusOK },
   deleteSamlIdpCertificate: { id: "DeleteSamlIdpCertificate", method: "DELETE", path: "/api/v4/saml/certificate/idp", response: "json", schema: S.StatusOK },
@@ -35,7 +34,7 @@ export interface SamlApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/GetSamlMetadata
    */
-  getSamlMetadata(options?: RequestOptions): ApiPromise<M.GetSamlMetadataResponse>;
+  getSamlMetadata(options?: RequestOptions): ApiPromise<string>;
 
   /**
    * Get metadata from Identity Provider

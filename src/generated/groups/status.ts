@@ -12,10 +12,10 @@ export const statusEndpoints: GroupTable = {
   getUserStatus: { id: "GetUserStatus", method: "GET", path: "/api/v4/users/{user_id}/status", response: "json", schema: S.Status },
   updateUserStatus: { id: "UpdateUserStatus", method: "PUT", path: "/api/v4/users/{user_id}/status", body: "json", response: "json", schema: S.Status },
   getUsersStatusesByIds: { id: "GetUsersStatusesByIds", method: "POST", path: "/api/v4/users/status/ids", body: "json", response: "json", schema: GetUsersStatusesByIdsResponseSchema },
-  updateUserCustomStatus: { id: "UpdateUserCustomStatus", method: "PUT", path: "/api/v4/users/{user_id}/status/custom", body: "json", response: "unknown" },
-  unsetUserCustomStatus: { id: "UnsetUserCustomStatus", method: "DELETE", path: "/api/v4/users/{user_id}/status/custom", response: "unknown" },
-  removeRecentCustomStatus: { id: "RemoveRecentCustomStatus", method: "DELETE", path: "/api/v4/users/{user_id}/status/custom/recent", body: "json", response: "unknown" },
-  postUserRecentCustomStatusDelete: { id: "PostUserRecentCustomStatusDelete", method: "POST", path: "/api/v4/users/{user_id}/status/custom/recent/delete", body: "json", response: "unknown" },
+  updateUserCustomStatus: { id: "UpdateUserCustomStatus", method: "PUT", path: "/api/v4/users/{user_id}/status/custom", body: "json", response: "json", schema: S.StatusOK },
+  unsetUserCustomStatus: { id: "UnsetUserCustomStatus", method: "DELETE", path: "/api/v4/users/{user_id}/status/custom", response: "json", schema: S.StatusOK },
+  removeRecentCustomStatus: { id: "RemoveRecentCustomStatus", method: "DELETE", path: "/api/v4/users/{user_id}/status/custom/recent", body: "json", response: "json", schema: S.StatusOK },
+  postUserRecentCustomStatusDelete: { id: "PostUserRecentCustomStatusDelete", method: "POST", path: "/api/v4/users/{user_id}/status/custom/recent/delete", body: "json", response: "json", schema: S.StatusOK },
 };
 
 /** Operations tagged "status" in the spec: `client.status`. */
@@ -72,7 +72,7 @@ export interface StatusApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/UpdateUserCustomStatus
    */
-  updateUserCustomStatus(userId: string, body: M.UpdateUserCustomStatusBody, options?: RequestOptions): ApiPromise<unknown>;
+  updateUserCustomStatus(userId: string, body: M.UpdateUserCustomStatusBody, options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Unsets user custom status
@@ -85,7 +85,7 @@ export interface StatusApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/UnsetUserCustomStatus
    */
-  unsetUserCustomStatus(userId: string, options?: RequestOptions): ApiPromise<unknown>;
+  unsetUserCustomStatus(userId: string, options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Delete user's recent custom status
@@ -99,7 +99,7 @@ export interface StatusApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/RemoveRecentCustomStatus
    */
-  removeRecentCustomStatus(userId: string, body: M.RemoveRecentCustomStatusBody, options?: RequestOptions): ApiPromise<unknown>;
+  removeRecentCustomStatus(userId: string, body: M.RemoveRecentCustomStatusBody, options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Delete user's recent custom status
@@ -113,5 +113,5 @@ export interface StatusApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/PostUserRecentCustomStatusDelete
    */
-  postUserRecentCustomStatusDelete(userId: string, body: M.PostUserRecentCustomStatusDeleteBody, options?: RequestOptions): ApiPromise<unknown>;
+  postUserRecentCustomStatusDelete(userId: string, body: M.PostUserRecentCustomStatusDeleteBody, options?: RequestOptions): ApiPromise<M.StatusOK>;
 }

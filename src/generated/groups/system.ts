@@ -10,10 +10,11 @@ const GetNoticesResponseSchema: Schema = { type: "array", items: S.Notice };
 const GetClientConfigResponseSchema: Schema = { type: "object", additionalProperties: { type: "string" } };
 const GetClientLicenseResponseSchema: Schema = { type: "object", additionalProperties: { type: "string" } };
 const GetLicenseLoadMetricResponseSchema: Schema = { type: "object", properties: { "load": { type: "integer" } } };
+const GetPrevTrialLicenseResponseSchema: Schema = { type: "object", additionalProperties: { type: "string" } };
 const GetAuditsResponseSchema: Schema = { type: "array", items: S.Audit };
 const GetLogsResponseSchema: Schema = { type: "array", items: { type: "string" } };
 const PostLogResponseSchema: Schema = { type: "object", additionalProperties: { type: "string" } };
-const GetRedirectLocationResponseSchema: Schema = { type: "object", properties: { "location": { type: "string" } } };
+const GetRedirectLocationResponseSchema: Schema = { type: "object", properties: { "location": { type: "string" } }, required: ["location"] };
 const UpgradeToEnterpriseStatusResponseSchema: Schema = { type: "object", properties: { "percentage": { type: "integer" }, "error": { type: "string" } } };
 const CheckIntegrityResponseSchema: Schema = { type: "array", items: S.IntegrityCheckResult };
 
@@ -35,12 +36,12 @@ export const systemEndpoints: GroupTable = {
   getEnvironmentConfig: { id: "GetEnvironmentConfig", method: "GET", path: "/api/v4/config/environment", response: "json", schema: S.EnvironmentConfig },
   patchConfig: { id: "PatchConfig", method: "PUT", path: "/api/v4/config/patch", body: "json", response: "json", schema: S.Config },
   uploadLicenseFile: { id: "UploadLicenseFile", method: "POST", path: "/api/v4/license", body: "multipart", response: "json", schema: S.StatusOK },
-  removeLicenseFile: { id: "RemoveLicenseFile", method: "DELETE", path: "/api/v4/license", response: "unknown" },
+  removeLicenseFile: { id: "RemoveLicenseFile", method: "DELETE", path: "/api/v4/license", response: "json", schema: S.StatusOK },
   getClientLicense: { id: "GetClientLicense", method: "GET", path: "/api/v4/license/client", query: true, response: "json", schema: GetClientLicenseResponseSchema },
   getLicenseLoadMetric: { id: "GetLicenseLoadMetric", method: "GET", path: "/api/v4/license/load_metric", response: "json", schema: GetLicenseLoadMetricResponseSchema },
   requestLicenseRenewalLink: { id: "RequestLicenseRenewalLink", method: "GET", path: "/api/v4/license/renewal", response: "json", schema: S.LicenseRenewalLink },
-  requestTrialLicense: { id: "RequestTrialLicense", method: "POST", path: "/api/v4/trial-license", body: "json", response: "unknown" },
-  getPrevTrialLicense: { id: "GetPrevTrialLicense", method: "GET", path: "/api/v4/trial-license/prev", response: "unknown" },
+  requestTrialLicense: { id: "RequestTrialLicense", method: "POST", path: "/api/v4/trial-license", body: "json", response: "json", schema: S.StatusOK },
+  getPrevTrialLicense: { id: "GetPrevTrialLicense", method: "GET", path: "/api/v4/trial-license/prev", response: "json", schema: GetPrevTrialLicenseResponseSchema },
   getAudits: { id: "GetAudits", method: "GET", path: "/api/v4/audits", query: true, response: "json", schema: GetAuditsResponseSchema },
   iterAudits: { iterate: "getAudits", pager: {"kind":"page"} },
   invalidateCaches: { id: "InvalidateCaches", method: "POST", path: "/api/v4/caches/invalidate", response: "json", schema: S.StatusOK },
@@ -52,9 +53,9 @@ export const systemEndpoints: GroupTable = {
   clearServerBusy: { id: "ClearServerBusy", method: "DELETE", path: "/api/v4/server_busy", response: "json", schema: S.StatusOK },
   getRedirectLocation: { id: "GetRedirectLocation", method: "GET", path: "/api/v4/redirect_location", query: true, response: "json", schema: GetRedirectLocationResponseSchema },
   getImageByUrl: { id: "GetImageByUrl", method: "GET", path: "/api/v4/image", response: "binary" },
-  upgradeToEnterprise: { id: "UpgradeToEnterprise", method: "POST", path: "/api/v4/upgrade_to_enterprise", response: "json", schema: S.PushNotification },
+  upgradeToEnterprise: { id: "UpgradeToEnterprise", method: "POST", path: "/api/v4/upgrade_to_enterprise", response: "json", schema: S.StatusOK },
   upgradeToEnterpriseStatus: { id: "UpgradeToEnterpriseStatus", method: "GET", path: "/api/v4/upgrade_to_enterprise/status", response: "json", schema: UpgradeToEnterpriseStatusResponseSchema },
-  isAllowedToUpgradeToEnterprise: { id: "IsAllowedToUpgradeToEnterprise", method: "GET", path: "/api/v4/upgrade_to_enterprise/allowed", response: "unknown" },
+  isAllowedToUpgradeToEnterprise: { id: "IsAllowedToUpgradeToEnterprise", method: "GET", path: "/api/v4/upgrade_to_enterprise/allowed", response: "json", schema: S.StatusOK },
   restartServer: { id: "RestartServer", method: "POST", path: "/api/v4/restart", response: "json", schema: S.StatusOK },
   checkIntegrity: { id: "CheckIntegrity", method: "POST", path: "/api/v4/integrity", response: "json", schema: CheckIntegrityResponseSchema },
   generateSupportPacket: { id: "GenerateSupportPacket", method: "GET", path: "/api/v4/system/support_packet", query: true, response: "binary" },
@@ -310,7 +311,7 @@ export interface SystemApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/RemoveLicenseFile
    */
-  removeLicenseFile(options?: RequestOptions): ApiPromise<unknown>;
+  removeLicenseFile(options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Get client license
@@ -363,7 +364,7 @@ export interface SystemApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/RequestTrialLicense
    */
-  requestTrialLicense(body: M.RequestTrialLicenseBody, options?: RequestOptions): ApiPromise<unknown>;
+  requestTrialLicense(body: M.RequestTrialLicenseBody, options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Get last trial license used
@@ -376,7 +377,7 @@ export interface SystemApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/GetPrevTrialLicense
    */
-  getPrevTrialLicense(options?: RequestOptions): ApiPromise<unknown>;
+  getPrevTrialLicense(options?: RequestOptions): ApiPromise<M.GetPrevTrialLicenseResponse>;
 
   /**
    * Get audits
@@ -529,7 +530,7 @@ export interface SystemApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/UpgradeToEnterprise
    */
-  upgradeToEnterprise(options?: RequestOptions): ApiPromise<M.PushNotification>;
+  upgradeToEnterprise(options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Get the current status for the inplace upgrade from Team Edition to Enterprise Edition
@@ -553,7 +554,7 @@ export interface SystemApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/IsAllowedToUpgradeToEnterprise
    */
-  isAllowedToUpgradeToEnterprise(options?: RequestOptions): ApiPromise<unknown>;
+  isAllowedToUpgradeToEnterprise(options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Restart the system after an upgrade from Team Edition to Enterprise Edition
@@ -613,5 +614,5 @@ export interface SystemApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/UpdateMarketplaceVisitedByAdmin
    */
-  updateMarketplaceVisitedByAdmin(body: M.System, options?: RequestOptions): ApiPromise<M.StatusOK>;
+  updateMarketplaceVisitedByAdmin(body: M.UpdateMarketplaceVisitedByAdminBody, options?: RequestOptions): ApiPromise<M.StatusOK>;
 }

@@ -6,15 +6,16 @@ import * as S from "../schemas.js";
 import type * as M from "../models/index.js";
 
 const GetAllTeamsResponseSchema: Schema = { type: "array", items: S.Team };
-const SearchTeamsResponseSchema: Schema = { type: "object", properties: { "teams": { type: "array", items: S.Team }, "total_count": { type: "number" } } };
+const SearchTeamsResponseSchema: Schema = { oneOf: [{ type: "array", items: S.Team }, { type: "object", properties: { "teams": { type: "array", items: S.Team }, "total_count": { type: "number" } } }] };
 const GetTeamsForUserResponseSchema: Schema = { type: "array", items: S.Team };
 const GetTeamMembersResponseSchema: Schema = { type: "array", items: S.TeamMember };
-const AddTeamMembersResponseSchema: Schema = { type: "array", items: S.TeamMember };
+const AddTeamMembersResponseSchema: Schema = { anyOf: [{ type: "array", items: S.TeamMember }, { type: "array", items: { type: "object", properties: { "user_id": { type: "string" }, "member": { nullable: true, allOf: [S.TeamMember] }, "error": { nullable: true, allOf: [S.AppError] } } } }] };
 const GetTeamMembersForUserResponseSchema: Schema = { type: "array", items: S.TeamMember };
 const GetTeamMembersByIdsResponseSchema: Schema = { type: "array", items: S.TeamMember };
 const GetTeamsUnreadForUserResponseSchema: Schema = { type: "array", items: S.TeamUnread };
 const ImportTeamResponseSchema: Schema = { type: "object", properties: { "results": { type: "string" } } };
 const GetTeamInviteInfoResponseSchema: Schema = { type: "object", properties: { "id": { type: "string" }, "name": { type: "string" }, "display_name": { type: "string" }, "description": { type: "string" } } };
+const TeamMembersMinusGroupMembersResponseSchema: Schema = { type: "object", properties: { "users": { type: "array", items: S.User }, "total_count": { type: "integer" } } };
 
 /** The endpoints of {@link TeamsApi}: the client builds `client.teams` from this table. */
 export const teamsEndpoints: GroupTable = {
@@ -55,7 +56,8 @@ export const teamsEndpoints: GroupTable = {
   importTeam: { id: "ImportTeam", method: "POST", path: "/api/v4/teams/{team_id}/import", body: "multipart", response: "json", schema: ImportTeamResponseSchema },
   getTeamInviteInfo: { id: "GetTeamInviteInfo", method: "GET", path: "/api/v4/teams/invite/{invite_id}", response: "json", schema: GetTeamInviteInfoResponseSchema },
   updateTeamScheme: { id: "UpdateTeamScheme", method: "PUT", path: "/api/v4/teams/{team_id}/scheme", body: "json", response: "json", schema: S.StatusOK },
-  teamMembersMinusGroupMembers: { id: "TeamMembersMinusGroupMembers", method: "GET", path: "/api/v4/teams/{team_id}/members_minus_group_members", query: true, response: "unknown" },
+  teamMembersMinusGroupMembers: { id: "TeamMembersMinusGroupMembers", method: "GET", path: "/api/v4/teams/{team_id}/members_minus_group_members", query: true, response: "json", schema: TeamMembersMinusGroupMembersResponseSchema },
+  iterTeamMembersMinusGroupMembers: { iterate: "teamMembersMinusGroupMembers", pager: {"kind":"page","items":"users"} },
   searchTeamFiles: { id: "SearchTeamFiles", method: "POST", path: "/api/v4/teams/{team_id}/files/search", body: "multipart", response: "json", schema: S.FileInfoList },
 };
 
@@ -584,7 +586,16 @@ export interface TeamsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/TeamMembersMinusGroupMembers
    */
-  teamMembersMinusGroupMembers(teamId: string, query: M.TeamMembersMinusGroupMembersQuery, options?: RequestOptions): ApiPromise<unknown>;
+  teamMembersMinusGroupMembers(teamId: string, query: M.TeamMembersMinusGroupMembersQuery, options?: RequestOptions): ApiPromise<M.TeamMembersMinusGroupMembersResponse>;
+
+  /**
+   * Every item of every page of {@link TeamsApi.teamMembersMinusGroupMembers}, fetched page by page as you iterate.
+   * Pages are requested with `page` = 0, 1, 2 ... until a short or empty page.
+   * @param teamId - Team GUID
+   * @param query - Query parameters, named as on the wire.
+   * @param options - Per-call options.
+   */
+  iterTeamMembersMinusGroupMembers(teamId: string, query?: M.TeamMembersMinusGroupMembersQuery, options?: RequestOptions): AsyncIterableIterator<NonNullable<M.TeamMembersMinusGroupMembersResponse["users"]>[number]>;
 
   /**
    * Search files in a team

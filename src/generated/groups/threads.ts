@@ -9,12 +9,12 @@ export const threadsEndpoints: GroupTable = {
   getUserThreads: { id: "GetUserThreads", method: "GET", path: "/api/v4/users/{user_id}/teams/{team_id}/threads", query: true, response: "json", schema: S.UserThreads },
   iterUserThreads: { iterate: "getUserThreads", pager: {"kind":"page","items":"threads"} },
   getThreadMentionCountsByChannel: { id: "GetThreadMentionCountsByChannel", method: "GET", path: "/api/v4/users/{user_id}/teams/{team_id}/threads/mention_counts", response: "unknown" },
-  updateThreadsReadForUser: { id: "UpdateThreadsReadForUser", method: "PUT", path: "/api/v4/users/{user_id}/teams/{team_id}/threads/read", response: "unknown" },
-  updateThreadReadForUser: { id: "UpdateThreadReadForUser", method: "PUT", path: "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/read/{timestamp}", response: "unknown" },
-  setThreadUnreadByPostId: { id: "SetThreadUnreadByPostId", method: "POST", path: "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/set_unread/{post_id}", response: "unknown" },
-  startFollowingThread: { id: "StartFollowingThread", method: "PUT", path: "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/following", response: "unknown" },
-  stopFollowingThread: { id: "StopFollowingThread", method: "DELETE", path: "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/following", response: "unknown" },
-  getUserThread: { id: "GetUserThread", method: "GET", path: "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}", response: "unknown" },
+  updateThreadsReadForUser: { id: "UpdateThreadsReadForUser", method: "PUT", path: "/api/v4/users/{user_id}/teams/{team_id}/threads/read", response: "json", schema: S.StatusOK },
+  updateThreadReadForUser: { id: "UpdateThreadReadForUser", method: "PUT", path: "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/read/{timestamp}", response: "json", schema: S.UserThread },
+  setThreadUnreadByPostId: { id: "SetThreadUnreadByPostId", method: "POST", path: "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/set_unread/{post_id}", response: "json", schema: S.UserThread },
+  startFollowingThread: { id: "StartFollowingThread", method: "PUT", path: "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/following", response: "json", schema: S.StatusOK },
+  stopFollowingThread: { id: "StopFollowingThread", method: "DELETE", path: "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}/following", response: "json", schema: S.StatusOK },
+  getUserThread: { id: "GetUserThread", method: "GET", path: "/api/v4/users/{user_id}/teams/{team_id}/threads/{thread_id}", response: "json", schema: S.UserThread },
 };
 
 /** Operations tagged "threads" in the spec: `client.threads`. */
@@ -73,7 +73,7 @@ export interface ThreadsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/UpdateThreadsReadForUser
    */
-  updateThreadsReadForUser(userId: string, teamId: string, options?: RequestOptions): ApiPromise<unknown>;
+  updateThreadsReadForUser(userId: string, teamId: string, options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Mark a thread that user is following read state to the timestamp
@@ -90,7 +90,7 @@ export interface ThreadsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/UpdateThreadReadForUser
    */
-  updateThreadReadForUser(userId: string, teamId: string, threadId: string, timestamp: string, options?: RequestOptions): ApiPromise<unknown>;
+  updateThreadReadForUser(userId: string, teamId: string, threadId: string, timestamp: string, options?: RequestOptions): ApiPromise<M.UserThread>;
 
   /**
    * Mark a thread that user is following as unread based on a post id
@@ -107,7 +107,7 @@ export interface ThreadsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/SetThreadUnreadByPostId
    */
-  setThreadUnreadByPostId(userId: string, teamId: string, threadId: string, postId: string, options?: RequestOptions): ApiPromise<unknown>;
+  setThreadUnreadByPostId(userId: string, teamId: string, threadId: string, postId: string, options?: RequestOptions): ApiPromise<M.UserThread>;
 
   /**
    * Start following a thread
@@ -123,7 +123,7 @@ export interface ThreadsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/StartFollowingThread
    */
-  startFollowingThread(userId: string, teamId: string, threadId: string, options?: RequestOptions): ApiPromise<unknown>;
+  startFollowingThread(userId: string, teamId: string, threadId: string, options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Stop following a thread
@@ -139,7 +139,7 @@ export interface ThreadsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/StopFollowingThread
    */
-  stopFollowingThread(userId: string, teamId: string, threadId: string, options?: RequestOptions): ApiPromise<unknown>;
+  stopFollowingThread(userId: string, teamId: string, threadId: string, options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Get a thread followed by the user
@@ -155,5 +155,5 @@ export interface ThreadsApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/GetUserThread
    */
-  getUserThread(userId: string, teamId: string, threadId: string, options?: RequestOptions): ApiPromise<unknown>;
+  getUserThread(userId: string, teamId: string, threadId: string, options?: RequestOptions): ApiPromise<M.UserThread>;
 }

@@ -8,7 +8,7 @@ import type * as M from "../models/index.js";
 const LoginSSOCodeExchangeResponseSchema: Schema = { type: "object", properties: { "token": { type: "string" }, "csrf": { type: "string" } } };
 const GetUsersResponseSchema: Schema = { type: "array", items: S.User };
 const GetUsersByIdsResponseSchema: Schema = { type: "array", items: S.User };
-const GetUsersByGroupChannelIdsResponseSchema: Schema = { type: "object", properties: { "<CHANNEL_ID>": { type: "array", items: S.User } } };
+const GetUsersByGroupChannelIdsResponseSchema: Schema = { type: "object", additionalProperties: { type: "array", items: S.User } };
 const GetUsersByUsernamesResponseSchema: Schema = { type: "array", items: S.User };
 const SearchUsersResponseSchema: Schema = { type: "array", items: S.User };
 const GenerateMfaSecretResponseSchema: Schema = { type: "object", properties: { "secret": { type: "string" }, "qr_code": { type: "string" } } };
@@ -84,13 +84,13 @@ export const usersEndpoints: GroupTable = {
   updateUserAuth: { id: "UpdateUserAuth", method: "PUT", path: "/api/v4/users/{user_id}/auth", body: "json", response: "json", schema: S.UserAuthData },
   getUserTermsOfService: { id: "GetUserTermsOfService", method: "GET", path: "/api/v4/users/{user_id}/terms_of_service", response: "json", schema: S.UserTermsOfService },
   registerTermsOfServiceAction: { id: "RegisterTermsOfServiceAction", method: "POST", path: "/api/v4/users/{user_id}/terms_of_service", body: "json", response: "json", schema: S.StatusOK },
-  revokeSessionsFromAllUsers: { id: "RevokeSessionsFromAllUsers", method: "POST", path: "/api/v4/users/sessions/revoke/all", response: "unknown" },
-  publishUserTyping: { id: "PublishUserTyping", method: "POST", path: "/api/v4/users/{user_id}/typing", body: "json", response: "unknown" },
+  revokeSessionsFromAllUsers: { id: "RevokeSessionsFromAllUsers", method: "POST", path: "/api/v4/users/sessions/revoke/all", response: "json", schema: S.StatusOK },
+  publishUserTyping: { id: "PublishUserTyping", method: "POST", path: "/api/v4/users/{user_id}/typing", body: "json", response: "json", schema: S.StatusOK },
   getUploadsForUser: { id: "GetUploadsForUser", method: "GET", path: "/api/v4/users/{user_id}/uploads", response: "json", schema: GetUploadsForUserResponseSchema },
   getChannelMembersWithTeamDataForUser: { id: "GetChannelMembersWithTeamDataForUser", method: "GET", path: "/api/v4/users/{user_id}/channel_members", query: true, response: "json", schema: GetChannelMembersWithTeamDataForUserResponseSchema },
   iterChannelMembersWithTeamDataForUser: { iterate: "getChannelMembersWithTeamDataForUser", pager: {"kind":"page"} },
-  migrateAuthToLdap: { id: "MigrateAuthToLdap", method: "POST", path: "/api/v4/users/migrate_auth/ldap", body: "json", response: "unknown" },
-  migrateAuthToSaml: { id: "MigrateAuthToSaml", method: "POST", path: "/api/v4/users/migrate_auth/saml", body: "json", response: "unknown" },
+  migrateAuthToLdap: { id: "MigrateAuthToLdap", method: "POST", path: "/api/v4/users/migrate_auth/ldap", body: "json", response: "json", schema: S.StatusOK },
+  migrateAuthToSaml: { id: "MigrateAuthToSaml", method: "POST", path: "/api/v4/users/migrate_auth/saml", body: "json", response: "json", schema: S.StatusOK },
   getUsersWithInvalidEmails: { id: "GetUsersWithInvalidEmails", method: "GET", path: "/api/v4/users/invalid_emails", query: true, response: "json", schema: GetUsersWithInvalidEmailsResponseSchema },
   iterUsersWithInvalidEmails: { iterate: "getUsersWithInvalidEmails", pager: {"kind":"page"} },
   resetPasswordFailedAttempts: { id: "resetPasswordFailedAttempts", method: "POST", path: "/api/v4/users/{user_id}/reset_failed_attempts", response: "unknown" },
@@ -912,7 +912,7 @@ export interface UsersApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/RevokeSessionsFromAllUsers
    */
-  revokeSessionsFromAllUsers(options?: RequestOptions): ApiPromise<unknown>;
+  revokeSessionsFromAllUsers(options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Publish a user typing websocket event.
@@ -927,7 +927,7 @@ export interface UsersApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/PublishUserTyping
    */
-  publishUserTyping(userId: string, body?: M.PublishUserTypingBody, options?: RequestOptions): ApiPromise<unknown>;
+  publishUserTyping(userId: string, body?: M.PublishUserTypingBody, options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Get uploads for a user
@@ -979,7 +979,7 @@ export interface UsersApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/MigrateAuthToLdap
    */
-  migrateAuthToLdap(body?: M.MigrateAuthToLdapBody, options?: RequestOptions): ApiPromise<unknown>;
+  migrateAuthToLdap(body?: M.MigrateAuthToLdapBody, options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Migrate user accounts authentication type to SAML.
@@ -993,7 +993,7 @@ export interface UsersApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/MigrateAuthToSaml
    */
-  migrateAuthToSaml(body?: M.MigrateAuthToSamlBody, options?: RequestOptions): ApiPromise<unknown>;
+  migrateAuthToSaml(body?: M.MigrateAuthToSamlBody, options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Get users with invalid emails

@@ -22,7 +22,7 @@ export const webhooksEndpoints: GroupTable = {
   getOutgoingWebhook: { id: "GetOutgoingWebhook", method: "GET", path: "/api/v4/hooks/outgoing/{hook_id}", response: "json", schema: S.OutgoingWebhook },
   updateOutgoingWebhook: { id: "UpdateOutgoingWebhook", method: "PUT", path: "/api/v4/hooks/outgoing/{hook_id}", body: "json", response: "json", schema: S.OutgoingWebhook },
   deleteOutgoingWebhook: { id: "DeleteOutgoingWebhook", method: "DELETE", path: "/api/v4/hooks/outgoing/{hook_id}", response: "json", schema: S.StatusOK },
-  regenOutgoingHookToken: { id: "RegenOutgoingHookToken", method: "POST", path: "/api/v4/hooks/outgoing/{hook_id}/regen_token", response: "json", schema: S.StatusOK },
+  regenOutgoingHookToken: { id: "RegenOutgoingHookToken", method: "POST", path: "/api/v4/hooks/outgoing/{hook_id}/regen_token", response: "json", schema: S.OutgoingWebhook },
 };
 
 /** Operations tagged "webhooks" in the spec: `client.webhooks`. */
@@ -186,5 +186,5 @@ export interface WebhooksApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/RegenOutgoingHookToken
    */
-  regenOutgoingHookToken(hookId: string, options?: RequestOptions): ApiPromise<M.StatusOK>;
+  regenOutgoingHookToken(hookId: string, options?: RequestOptions): ApiPromise<M.OutgoingWebhook>;
 }

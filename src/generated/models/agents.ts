@@ -8,24 +8,25 @@ export interface AgentsResponse {
 
 export interface BridgeAgentInfo {
   /** Unique identifier for the agent */
-  id?: string;
+  id: string;
   /** Human-readable name for the agent */
-  displayName?: string;
+  displayName: string;
   /** Username associated with the agent bot */
-  username?: string;
+  username: string;
   /** ID of the service providing this agent */
-  service_id?: string;
+  service_id: string;
   /** Type of the service (e.g., openai, anthropic) */
-  service_type?: string;
+  service_type: string;
+  is_default?: boolean;
 }
 
 export interface BridgeServiceInfo {
   /** Unique identifier for the LLM service */
-  id?: string;
+  id: string;
   /** Name of the LLM service */
-  name?: string;
+  name: string;
   /** Type of the service (e.g., openai, anthropic, azure) */
-  type?: string;
+  type: string;
 }
 
 export interface ServicesResponse {

@@ -3,27 +3,27 @@
 import type { FileInfo } from "./threads.js";
 
 export interface ChannelBookmark {
-  id?: string;
+  id: string;
   /** The time in milliseconds a channel bookmark was created */
-  create_at?: number;
+  create_at: number;
   /** The time in milliseconds a channel bookmark was last updated */
-  update_at?: number;
+  update_at: number;
   /** The time in milliseconds a channel bookmark was deleted */
-  delete_at?: number;
-  channel_id?: string;
+  delete_at: number;
+  channel_id: string;
   /** The ID of the user that the channel bookmark belongs to */
-  owner_id?: string;
+  owner_id: string;
   /** The ID of the file associated with the channel bookmark */
   file_id?: string;
-  display_name?: string;
+  display_name: string;
   /** The order of the channel bookmark */
-  sort_order?: number;
+  sort_order: number;
   /** The URL associated with the channel bookmark */
   link_url?: string;
   /** The URL of the image associated with the channel bookmark */
   image_url?: string;
   emoji?: string;
-  type?: "link" | "file";
+  type: "link" | "file" | (string & {});
   /** The ID of the original channel bookmark */
   original_id?: string;
   /** The ID of the parent channel bookmark */
@@ -45,22 +45,22 @@ export interface ListChannelBookmarksForChannelQuery {
    * endpoint returns bookmarks that have been added, updated
    * or deleted since its value
    */
-  bookmarks_since?: number;
+  bookmarks_since?: number | undefined;
 }
 
 export type ListChannelBookmarksForChannelResponse = ChannelBookmarkWithFileInfo[];
 
 export interface CreateChannelBookmarkBody {
   /** The ID of the file associated with the channel bookmark. Required for bookmarks of type 'file' */
-  file_id?: string;
+  file_id?: string | undefined;
   /** The name of the channel bookmark */
   display_name: string;
   /** The URL associated with the channel bookmark. Required for bookmarks of type 'link' */
-  link_url?: string;
+  link_url?: string | undefined;
   /** The URL of the image associated with the channel bookmark. Optional, only applies for bookmarks of type 'link' */
-  image_url?: string;
+  image_url?: string | undefined;
   /** The emoji of the channel bookmark */
-  emoji?: string;
+  emoji?: string | undefined;
   /**
    * * `link` for channel bookmarks that reference a link. `link_url` is requied
    * * `file` for channel bookmarks that reference a file. `file_id` is required
@@ -70,22 +70,22 @@ export interface CreateChannelBookmarkBody {
 
 export interface UpdateChannelBookmarkBody {
   /** The ID of the file associated with the channel bookmark. Required for bookmarks of type 'file' */
-  file_id?: string;
+  file_id?: string | undefined;
   /** The name of the channel bookmark */
-  display_name?: string;
+  display_name?: string | undefined;
   /** The order of the channel bookmark */
-  sort_order?: number;
+  sort_order?: number | undefined;
   /** The URL associated with the channel bookmark. Required for type bookmarks of type 'link' */
-  link_url?: string;
+  link_url?: string | undefined;
   /** The URL of the image associated with the channel bookmark */
-  image_url?: string;
+  image_url?: string | undefined;
   /** The emoji of the channel bookmark */
-  emoji?: string;
+  emoji?: string | undefined;
   /**
    * * `link` for channel bookmarks that reference a link. `link_url` is requied
    * * `file` for channel bookmarks that reference a file. `file_id` is required
    */
-  type?: "link" | "file";
+  type?: "link" | "file" | undefined;
 }
 
 export type UpdateChannelBookmarkSortOrderBody = number;

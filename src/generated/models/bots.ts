@@ -18,36 +18,38 @@ export interface Bot {
   description?: string;
   /** The user id of the user that currently owns this bot. */
   owner_id: string;
+  last_icon_update?: number;
+  system_owned?: boolean;
 }
 
 export interface GetBotsQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of users per page. */
-  per_page?: number;
+  per_page?: number | undefined;
   /** If deleted bots should be returned. */
-  include_deleted?: boolean;
+  include_deleted?: boolean | undefined;
   /** When true, only orphaned bots will be returned. A bot is considered orphaned if its owner has been deactivated. */
-  only_orphaned?: boolean;
+  only_orphaned?: boolean | undefined;
 }
 
 export type GetBotsResponse = Bot[];
 
 export interface CreateBotBody {
   username: string;
-  display_name?: string;
-  description?: string;
+  display_name?: string | undefined;
+  description?: string | undefined;
 }
 
 export interface GetBotQuery {
   /** If deleted bots should be returned. */
-  include_deleted?: boolean;
+  include_deleted?: boolean | undefined;
 }
 
 export interface PatchBotBody {
   username: string;
-  display_name?: string;
-  description?: string;
+  display_name?: string | undefined;
+  description?: string | undefined;
 }
 
 export interface SetBotIconImageBody {
@@ -56,19 +58,19 @@ export interface SetBotIconImageBody {
 }
 
 export interface ConvertBotToUserBody {
-  email?: string;
-  username?: string;
-  password?: string;
-  first_name?: string;
-  last_name?: string;
-  nickname?: string;
-  locale?: string;
-  position?: string;
-  props?: Record<string, unknown>;
-  notify_props?: UserNotifyProps;
+  email?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+  first_name?: string | undefined;
+  last_name?: string | undefined;
+  nickname?: string | undefined;
+  locale?: string | undefined;
+  position?: string | undefined;
+  props?: Record<string, unknown> | undefined;
+  notify_props?: UserNotifyProps | undefined;
 }
 
 export interface ConvertBotToUserQuery {
   /** Whether to give the user the system admin role. */
-  set_system_admin?: boolean;
+  set_system_admin?: boolean | undefined;
 }

@@ -2,8 +2,6 @@
 // Types of the brand group.
 import type { Uploads } from "../../core/uploads.js";
 
-export type GetBrandImageResponse = string;
-
 export interface UploadBrandImageBody {
   /** The image to be uploaded */
   image: Uploads;

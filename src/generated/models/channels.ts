@@ -2,7 +2,7 @@
 // Types of the channels group.
 import type { Team } from "./teams.js";
 import type { Post } from "./threads.js";
-import type { ChannelMember } from "./users.js";
+import type { ChannelMember, User } from "./users.js";
 
 export interface Channel {
   id: string;
@@ -13,7 +13,7 @@ export interface Channel {
   /** The time in milliseconds a channel was deleted */
   delete_at: number;
   team_id: string;
-  type: string;
+  type: "O" | "P" | "D" | "G" | "S" | "BO" | "BP" | (string & {});
   display_name: string;
   name: string;
   header: string;
@@ -26,29 +26,54 @@ export interface Channel {
    *
    * @deprecated
    */
-  extra_update_at: number;
+  extra_update_at?: number;
   creator_id: string;
+  scheme_id: string | null;
+  props?: Record<string, unknown> | null;
+  group_constrained: boolean | null;
+  autotranslation?: boolean;
+  shared?: boolean | null;
+  total_msg_count_root: number;
+  policy_id?: string | null;
+  last_root_post_at: number;
+  banner_info?: ChannelBanner | null;
+  policy_enforced?: boolean;
+  policy_actions?: Record<string, boolean>;
+  policy_is_active?: boolean;
+  default_category_name?: string;
+  managed_category_name?: string;
+  discoverable?: boolean;
 }
 
 export interface ChannelBanner {
   /** enabled indicates whether the channel banner is enabled or not */
-  enabled?: boolean;
+  enabled: boolean | null;
   /** text is the actual text that renders in the channel banner. Markdown is supported. */
-  text?: string;
+  text: string | null;
   /** background_color is the HEX color code for the banner's background */
-  background_color?: string;
+  background_color: string | null;
 }
 
 export type ChannelListWithTeamData = ChannelWithTeamData[];
 
+/** An object describing group member information in a channel */
+export interface ChannelMemberCountByGroup {
+  /** ID of the group */
+  group_id: string;
+  /** Total number of group members in the channel */
+  channel_member_count: number;
+  /** Total number of unique timezones for the group members in the channel */
+  channel_member_timezones_count: number;
+}
+
 export interface ChannelModeratedRole {
-  value?: boolean;
-  enabled?: boolean;
+  value: boolean;
+  enabled: boolean;
 }
 
 export interface ChannelModeratedRoles {
-  guests?: ChannelModeratedRole;
-  members?: ChannelModeratedRole;
+  guests: ChannelModeratedRole | null;
+  members: ChannelModeratedRole | null;
 }
 
 export interface ChannelModeratedRolesPatch {
@@ -57,8 +82,8 @@ export interface ChannelModeratedRolesPatch {
 }
 
 export interface ChannelModeration {
-  name?: string;
-  roles?: ChannelModeratedRoles;
+  name: string;
+  roles: ChannelModeratedRoles | null;
 }
 
 export interface ChannelModerationPatch {
@@ -67,32 +92,37 @@ export interface ChannelModerationPatch {
 }
 
 export interface ChannelStats {
-  channel_id?: string;
-  member_count?: number;
+  channel_id: string;
+  member_count: number;
+  guest_count: number;
+  pinnedpost_count: number;
+  has_new_pinned_posts?: boolean;
+  files_count: number;
 }
 
 export interface ChannelUnread {
-  team_id?: string;
-  channel_id?: string;
-  msg_count?: number;
-  mention_count?: number;
+  team_id: string;
+  channel_id: string;
+  msg_count: number;
+  mention_count: number;
+  mention_count_root: number;
+  urgent_mention_count: number;
+  msg_count_root: number;
 }
 
 export type ChannelWithTeamData = Channel & {
   /** The display name of the team to which this channel belongs. */
-  team_display_name?: string;
+  team_display_name: string;
   /** The name of the team to which this channel belongs. */
-  team_name?: string;
+  team_name: string;
   /** The time at which the team to which this channel belongs was last updated. */
-  team_update_at?: number;
-  /** The data retention policy to which this team has been assigned. If no such policy exists, or the caller does not have the `sysconsole_read_compliance_data_retention` permission, this field will be null. */
-  policy_id?: string;
+  team_update_at: number;
 };
 
 /** List of user's categories with their channels */
 export interface OrderedSidebarCategories {
-  order?: string[];
-  categories?: SidebarCategoryWithChannels[];
+  order: string[] | null;
+  categories: SidebarCategoryWithChannels[] | null;
 }
 
 export interface PostList {
@@ -104,6 +134,8 @@ export interface PostList {
   prev_post_id: string;
   /** Whether there are more items after this page. */
   has_next?: boolean;
+  first_inaccessible_post_time: number;
+  next_cursor?: string;
 }
 
 /** User's sidebar category */
@@ -117,32 +149,36 @@ export interface SidebarCategory {
 
 /** User's sidebar category with it's channels */
 export interface SidebarCategoryWithChannels {
-  id?: string;
-  user_id?: string;
-  team_id?: string;
-  display_name?: string;
-  type?: "channels" | "custom" | "direct_messages" | "favorites";
-  channel_ids?: string[];
+  id: string;
+  user_id: string;
+  team_id: string;
+  display_name: string;
+  type: "channels" | "custom" | "direct_messages" | "favorites" | (string & {});
+  channel_ids: string[] | null;
+  sort_order?: number;
+  sorting?: "" | "manual" | "recent" | "alpha" | (string & {});
+  muted?: boolean;
+  collapsed?: boolean;
 }
 
 export interface GetAllChannelsQuery {
   /** A group id to exclude channels that are associated with that group via GroupChannel records. This can also be left blank with `not_associated_to_group=`. */
-  not_associated_to_group?: string;
+  not_associated_to_group?: string | undefined;
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of channels per page. */
-  per_page?: number;
+  per_page?: number | undefined;
   /** Whether to exclude default channels (ex Town Square, Off-Topic) from the results. */
-  exclude_default_channels?: boolean;
+  exclude_default_channels?: boolean | undefined;
   /** Include channels that have been archived. This correlates to the `DeleteAt` flag being set in the database. */
-  include_deleted?: boolean;
+  include_deleted?: boolean | undefined;
   /** Appends a total count of returned channels inside the response object - ex: `{ "channels": [], "total_count" : 0 }`. */
-  include_total_count?: boolean;
+  include_total_count?: boolean | undefined;
   /**
    * If set to true, channels which are part of a data retention policy will be excluded. The `sysconsole_read_compliance` permission is required to use this parameter.
    * __Minimum server version__: 5.35
    */
-  exclude_policy_constrained?: boolean;
+  exclude_policy_constrained?: boolean | undefined;
 }
 
 export interface CreateChannelBody {
@@ -153,9 +189,9 @@ export interface CreateChannelBody {
   /** The non-unique UI name for the channel */
   display_name: string;
   /** A short description of the purpose of the channel */
-  purpose?: string;
+  purpose?: string | undefined;
   /** Markdown-formatted text to display in the header of the channel */
-  header?: string;
+  header?: string | undefined;
   /** 'O' for a public channel, 'P' for a private channel */
   type: "O" | "P";
 }
@@ -168,77 +204,77 @@ export interface SearchAllChannelsBody {
   /** The string to search in the channel name, display name, and purpose. */
   term: string;
   /** A group id to exclude channels that are associated to that group via GroupChannel records. */
-  not_associated_to_group?: string;
+  not_associated_to_group?: string | undefined;
   /** Exclude default channels from the results by setting this parameter to true. */
-  exclude_default_channels?: boolean;
+  exclude_default_channels?: boolean | undefined;
   /**
    * Filters results to channels belonging to the given team ids
    *
    * __Minimum server version__: 5.26
    */
-  team_ids?: string[];
+  team_ids?: string[] | undefined;
   /**
    * Filters results to only return channels constrained to a group
    *
    * __Minimum server version__: 5.26
    */
-  group_constrained?: boolean;
+  group_constrained?: boolean | undefined;
   /**
    * Filters results to exclude channels constrained to a group
    *
    * __Minimum server version__: 5.26
    */
-  exclude_group_constrained?: boolean;
+  exclude_group_constrained?: boolean | undefined;
   /**
    * Filters results to only return Public / Open channels, can be used in conjunction with `private` to return both `public` and `private` channels
    *
    * __Minimum server version__: 5.26
    */
-  public?: boolean;
+  public?: boolean | undefined;
   /**
    * Filters results to only return Private channels, can be used in conjunction with `public` to return both `private` and `public` channels
    *
    * __Minimum server version__: 5.26
    */
-  private?: boolean;
+  private?: boolean | undefined;
   /**
    * Filters results to only return deleted / archived channels
    *
    * __Minimum server version__: 5.26
    */
-  deleted?: boolean;
+  deleted?: boolean | undefined;
   /** The page number to return, if paginated. If this parameter is not present with the `per_page` parameter then the results will be returned un-paged. */
-  page?: string;
+  page?: string | undefined;
   /** The number of entries to return per page, if paginated. If this parameter is not present with the `page` parameter then the results will be returned un-paged. */
-  per_page?: string;
+  per_page?: string | undefined;
   /**
    * If set to true, only channels which do not have a granular retention policy assigned to them will be returned. The `sysconsole_read_compliance_data_retention` permission is required to use this parameter.
    * __Minimum server version__: 5.35
    */
-  exclude_policy_constrained?: boolean;
+  exclude_policy_constrained?: boolean | undefined;
   /**
    * If set to true, returns channels where given search 'term' matches channel ID.
    * __Minimum server version__: 5.35
    */
-  include_search_by_id?: boolean;
+  include_search_by_id?: boolean | undefined;
   /**
    * If set to true, only returns channels that are local to this server.
    * __Minimum server version__: 10.2
    */
-  exclude_remote?: boolean;
+  exclude_remote?: boolean | undefined;
 }
 
 export interface SearchAllChannelsQuery {
   /** Is the request from system_console. If this is set to true, it filters channels by the logged in user. */
-  system_console?: boolean;
+  system_console?: boolean | undefined;
 }
 
-export interface SearchAllChannelsResponse {
+export type SearchAllChannelsResponse = Channel[] | {
   /** The channels that matched the query. */
   channels?: Channel[];
   /** The total number of results, regardless of page and per_page requested. */
   total_count?: number;
-}
+};
 
 export interface SearchGroupChannelsBody {
   /** The search term to match against the members' usernames of the group channels */
@@ -257,25 +293,25 @@ export interface UpdateChannelBody {
   /** The channel's id, not updatable */
   id: string;
   /** The unique handle for the channel, will be present in the channel URL */
-  name?: string;
+  name?: string | undefined;
   /** The non-unique UI name for the channel */
-  display_name?: string;
+  display_name?: string | undefined;
   /** A short description of the purpose of the channel */
-  purpose?: string;
+  purpose?: string | undefined;
   /** Markdown-formatted text to display in the header of the channel */
-  header?: string;
+  header?: string | undefined;
 }
 
 export interface PatchChannelBody {
   /** The unique handle for the channel, will be present in the channel URL */
-  name?: string;
+  name?: string | undefined;
   /** The non-unique UI name for the channel */
-  display_name?: string;
+  display_name?: string | undefined;
   /** A short description of the purpose of the channel */
-  purpose?: string;
+  purpose?: string | undefined;
   /** Markdown-formatted text to display in the header of the channel */
-  header?: string;
-  banner_info?: ChannelBanner;
+  header?: string | undefined;
+  banner_info?: Partial<ChannelBanner> | undefined;
 }
 
 export interface UpdateChannelPrivacyBody {
@@ -286,32 +322,32 @@ export interface UpdateChannelPrivacyBody {
 export interface MoveChannelBody {
   team_id: string;
   /** Remove members those are not member of target team before moving the channel. */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 export interface GetPublicChannelsForTeamQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of public channels per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetPublicChannelsForTeamResponse = Channel[];
 
 export interface GetPrivateChannelsForTeamQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of private channels per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetPrivateChannelsForTeamResponse = Channel[];
 
 export interface GetDeletedChannelsForTeamQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of public channels per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetDeletedChannelsForTeamResponse = Channel[];
@@ -339,31 +375,33 @@ export type SearchChannelsResponse = Channel[];
 
 export interface GetChannelByNameQuery {
   /** Defines if deleted channels should be returned or not (Mattermost Server 5.26.0+) */
-  include_deleted?: boolean;
+  include_deleted?: boolean | undefined;
 }
 
 export interface GetChannelByNameForTeamNameQuery {
   /** Defines if deleted channels should be returned or not (Mattermost Server 5.26.0+) */
-  include_deleted?: boolean;
+  include_deleted?: boolean | undefined;
 }
 
 export interface GetChannelMembersQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of members per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetChannelMembersResponse = ChannelMember[];
 
 export interface AddChannelMemberBody {
   /** The ID of user to add into the channel, for backwards compatibility. */
-  user_id?: string;
+  user_id?: string | undefined;
   /** The IDs of users to add into the channel, required if 'user_id' doess not exist. */
-  user_ids?: string[];
+  user_ids?: string[] | undefined;
   /** The ID of root post where link to add channel member originates */
-  post_root_id?: string;
+  post_root_id?: string | undefined;
 }
+
+export type AddChannelMemberResponse = ChannelMember | ChannelMember[];
 
 export type GetChannelMembersByIdsBody = string[];
 
@@ -382,7 +420,7 @@ export interface ViewChannelBody {
   /** The channel ID that is being viewed. Use a blank string to indicate that all channels have lost focus. */
   channel_id: string;
   /** The channel ID of the previous channel, used when switching channels. Providing this ID will cause push notifications to clear on the channel being switched to. */
-  prev_channel_id?: string;
+  prev_channel_id?: string | undefined;
 }
 
 export interface ViewChannelResponse {
@@ -396,18 +434,18 @@ export type GetChannelMembersForUserResponse = ChannelMember[];
 
 export interface GetChannelsForTeamForUserQuery {
   /** Defines if deleted channels should be returned or not */
-  include_deleted?: boolean;
+  include_deleted?: boolean | undefined;
   /** Filters the deleted channels by this time in epoch format. Does not have any effect if include_deleted is set to false. */
-  last_delete_at?: number;
+  last_delete_at?: number | undefined;
 }
 
 export type GetChannelsForTeamForUserResponse = Channel[];
 
 export interface GetChannelsForUserQuery {
   /** Filters the deleted channels by this time in epoch format. Does not have any effect if include_deleted is set to false. */
-  last_delete_at?: number;
+  last_delete_at?: number | undefined;
   /** Defines if deleted channels should be returned or not */
-  include_deleted?: boolean;
+  include_deleted?: boolean | undefined;
 }
 
 export type GetChannelsForUserResponse = Channel[];
@@ -421,23 +459,30 @@ export interface ChannelMembersMinusGroupMembersQuery {
   /** A comma-separated list of group ids. */
   group_ids: string;
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of users per page. */
-  per_page?: number;
+  per_page?: number | undefined;
+}
+
+export interface ChannelMembersMinusGroupMembersResponse {
+  users?: User[];
+  total_count?: number;
 }
 
 export interface GetChannelMemberCountsByGroupQuery {
   /** Defines if member timezone counts should be returned or not */
-  include_timezones?: boolean;
+  include_timezones?: boolean | undefined;
 }
+
+export type GetChannelMemberCountsByGroupResponse = ChannelMemberCountByGroup[];
 
 export type GetChannelModerationsResponse = ChannelModeration[];
 
 export type PatchChannelModerationsResponse = ChannelModeration[];
 
-export type GetSidebarCategoriesForTeamForUserResponse = OrderedSidebarCategories[];
-
 export type UpdateSidebarCategoriesForTeamForUserBody = SidebarCategory[];
+
+export type UpdateSidebarCategoriesForTeamForUserResponse = SidebarCategoryWithChannels[];
 
 export type GetSidebarCategoryOrderForTeamForUserResponse = string[];
 

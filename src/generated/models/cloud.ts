@@ -2,26 +2,26 @@
 // Types of the cloud group.
 
 export interface AddOn {
-  id?: string;
-  name?: string;
-  display_name?: string;
-  price_per_seat?: string;
+  id: string;
+  name: string;
+  display_name: string;
+  price_per_seat: number;
 }
 
 export interface Address {
-  city?: string;
-  country?: string;
-  line1?: string;
-  line2?: string;
-  postal_code?: string;
-  state?: string;
+  city: string;
+  country: string;
+  line1: string;
+  line2: string;
+  postal_code: string;
+  state: string;
 }
 
 export interface AllowedIPRange {
-  /** An IP address range in CIDR notation */
-  CIDRBlock?: string;
-  /** A description for the CIDRBlock */
-  Description?: string;
+  cidr_block: string;
+  description: string;
+  enabled: boolean;
+  owner_id: string;
 }
 
 export interface BoardsLimits {
@@ -30,29 +30,30 @@ export interface BoardsLimits {
 }
 
 export interface CloudCustomer {
-  id?: string;
-  creator_id?: string;
-  create_at?: number;
+  id: string;
+  creator_id: string;
+  create_at: number;
   email?: string;
-  name?: string;
-  num_employees?: string;
+  name: string;
+  num_employees: number;
   contact_first_name?: string;
   contact_last_name?: string;
-  billing_address?: Address;
-  company_address?: Address;
-  payment_method?: PaymentMethod;
+  billing_address: Address | null;
+  company_address: Address | null;
+  payment_method: PaymentMethod | null;
+  monthly_subscription_alt_payment_method?: string;
 }
 
 export interface FilesLimits {
-  total_storage?: number | null;
+  total_storage: number | null;
 }
 
 export interface Installation {
   /** A unique identifier */
-  id?: string;
-  allowed_ip_ranges?: AllowedIPRange;
+  id: string;
+  allowed_ip_ranges: AllowedIPRange[] | null;
   /** The current state of the installation */
-  state?: string;
+  state: string;
 }
 
 export interface IntegrationsLimits {
@@ -60,25 +61,30 @@ export interface IntegrationsLimits {
 }
 
 export interface Invoice {
-  id?: string;
-  number?: string;
-  create_at?: number;
-  total?: number;
-  tax?: number;
-  status?: string;
-  period_start?: number;
-  period_end?: number;
-  subscription_id?: string;
-  item?: InvoiceLineItem[];
+  id: string;
+  number: string;
+  create_at: number;
+  total: number;
+  tax: number;
+  status: string;
+  period_start: number;
+  period_end: number;
+  subscription_id: string;
+  description: string;
+  line_items: InvoiceLineItem[] | null;
+  current_product_name: string;
 }
 
 export interface InvoiceLineItem {
-  price_id?: string;
-  total?: number;
-  quantity?: number;
-  price_per_unit?: number;
-  description?: string;
-  metadata?: string[];
+  price_id: string;
+  total: number;
+  quantity: number;
+  price_per_unit: number;
+  description: string;
+  metadata: Record<string, unknown> | null;
+  type: string;
+  period_start: number;
+  period_end: number;
 }
 
 export interface MessageDescriptor {
@@ -91,16 +97,16 @@ export interface MessageDescriptor {
 }
 
 export interface MessagesLimits {
-  history?: number | null;
+  history: number | null;
 }
 
 export interface PaymentMethod {
-  type?: string;
-  last_four?: number;
-  exp_month?: number;
-  exp_year?: number;
-  card_brand?: string;
-  name?: string;
+  type: string;
+  last_four: string;
+  exp_month: number;
+  exp_year: number;
+  card_brand: string;
+  name: string;
 }
 
 export interface PaymentSetupIntent {
@@ -121,11 +127,17 @@ export interface PreviewModalContentData {
 }
 
 export interface Product {
-  id?: string;
-  name?: string;
-  description?: string;
-  price_per_seat?: string;
-  add_ons?: AddOn[];
+  id: string;
+  name: string;
+  description: string;
+  price_per_seat: number;
+  add_ons: AddOn[] | null;
+  sku: string;
+  price_id?: string;
+  product_family: "cloud" | "on-prem" | (string & {});
+  recurring_interval: "year" | "month" | (string & {});
+  billing_scheme: "per_seat" | "flat_fee" | "sales_serve" | (string & {});
+  cross_sells_to: string;
 }
 
 export interface ProductLimits {
@@ -137,34 +149,47 @@ export interface ProductLimits {
 }
 
 export interface Subscription {
-  id?: string;
-  customer_id?: string;
-  product_id?: string;
-  add_ons?: string[];
-  start_at?: number;
-  end_at?: number;
-  create_at?: number;
-  seats?: number;
+  id: string;
+  customer_id: string;
+  product_id: string;
+  add_ons: string[] | null;
+  start_at: number;
+  end_at: number;
+  create_at: number;
+  seats: number;
   dns?: string;
+  status?: string;
+  last_invoice?: Invoice | null;
+  upcoming_invoice?: Invoice | null;
+  is_free_trial: string;
+  trial_end_at: number;
+  delinquent_since?: number | null;
+  originally_licensed_seats?: number;
+  compliance_blocked?: string;
+  billing_type?: string;
+  cancel_at?: number | null;
+  will_renew?: string;
 }
 
 export interface TeamsLimits {
-  active?: number | null;
+  active: number | null;
 }
 
 export type GetCloudProductsResponse = Product[];
 
 export interface ConfirmCustomerPaymentBody {
-  stripe_setup_intent_id?: string | string[];
+  stripe_setup_intent_id?: string | string[] | undefined;
 }
 
 export interface UpdateCloudCustomerBody {
-  name?: string;
-  email?: string;
-  contact_first_name?: string;
-  contact_last_name?: string;
-  num_employees?: string;
+  name?: string | undefined;
+  email?: string | undefined;
+  contact_first_name?: string | undefined;
+  contact_last_name?: string | undefined;
+  num_employees?: string | undefined;
 }
+
+export type UpdateCloudCustomerAddressBody = Partial<Address>;
 
 export type GetInvoicesForSubscriptionResponse = Invoice[];
 

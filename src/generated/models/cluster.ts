@@ -3,17 +3,17 @@
 
 export interface ClusterInfo {
   /** The unique ID for the node */
-  id?: string;
+  id: string;
   /** The server version the node is on */
-  version?: string;
+  version: string;
   /** The number of the latest DB migration successfully executed for the node */
-  schema_version?: string;
+  schema_version: string;
   /** The hash of the configuration file the node is using */
-  config_hash?: string;
+  config_hash: string;
   /** The IP address of the node */
-  ipaddress?: string;
+  ipaddress: string;
   /** The hostname for this node */
-  hostname?: string;
+  hostname: string;
 }
 
 export type GetClusterStatusResponse = ClusterInfo[];

@@ -2,24 +2,24 @@
 // Types of the compliance group.
 
 export interface Compliance {
-  id?: string;
-  create_at?: number;
-  user_id?: string;
-  status?: string;
-  count?: number;
-  desc?: string;
-  type?: string;
-  start_at?: number;
-  end_at?: number;
-  keywords?: string;
-  emails?: string;
+  id: string;
+  create_at: number;
+  user_id: string;
+  status: string;
+  count: number;
+  desc: string;
+  type: string;
+  start_at: number;
+  end_at: number;
+  keywords: string;
+  emails: string;
 }
 
 export interface GetComplianceReportsQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of reports per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetComplianceReportsResponse = Compliance[];

@@ -38,28 +38,28 @@ export interface NotificationSettings {
 }
 
 export interface PropertyValue {
-  id?: string;
-  target_id?: string;
-  target_type?: string;
-  group_id?: string;
+  id: string;
+  target_id: string;
+  target_type: string;
+  group_id: string;
   field_id?: string;
-  value?: string;
-  create_at?: number;
-  update_at?: number;
-  delete_at?: number;
+  value: string;
+  create_at: number;
+  update_at: number;
+  delete_at: number;
 }
 
 export interface ReviewerSettings {
   /** Whether to use common reviewers across all teams */
-  CommonReviewers: boolean;
+  CommonReviewers: boolean | null;
   /** Whether system administrators can act as reviewers */
-  SystemAdminsAsReviewers: boolean;
+  SystemAdminsAsReviewers: boolean | null;
   /** Whether team administrators can act as reviewers */
-  TeamAdminsAsReviewers: boolean;
+  TeamAdminsAsReviewers: boolean | null;
   /** List of user IDs designated as common reviewers */
-  CommonReviewerIds: string[];
+  CommonReviewerIds?: string[];
   /** Team-specific reviewer configuration, keyed by team ID */
-  TeamReviewersSetting: Record<string, TeamReviewerConfig>;
+  TeamReviewersSetting?: Record<string, TeamReviewerConfig>;
 }
 
 export interface TeamReviewerConfig {
@@ -83,9 +83,9 @@ export interface GetContentFlaggingTeamStatusResponse {
 
 export interface FlagPostBody {
   /** The reason for flagging the post. This must be one of the configured reasons available for selection. */
-  reason?: string;
+  reason?: string | undefined;
   /** Comment from the user flagging the post. */
-  comment?: string;
+  comment?: string | undefined;
 }
 
 export type GetContentFlaggingFieldsResponse = Record<string, PropertyField>;

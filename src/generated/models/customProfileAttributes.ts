@@ -2,16 +2,16 @@
 // Types of the customProfileAttributes group.
 
 export interface PropertyField {
-  id?: string;
-  group_id?: string;
-  name?: string;
-  type?: string;
-  attrs?: Record<string, unknown>;
+  id: string;
+  group_id: string;
+  name: string;
+  type: "text" | "select" | "multiselect" | "date" | "user" | "multiuser" | (string & {});
+  attrs?: Record<string, unknown> | null;
   target_id?: string;
   target_type?: string;
-  create_at?: number;
-  update_at?: number;
-  delete_at?: number;
+  create_at: number;
+  update_at: number;
+  delete_at: number;
 }
 
 export type ListAllCPAFieldsResponse = PropertyField[];
@@ -21,49 +21,49 @@ export interface CreateCPAFieldBody {
   type: string;
   attrs?: {
     /** Visibility of the attribute */
-    visibility?: "hidden" | "when_set" | "always";
+    visibility?: "hidden" | "when_set" | "always" | undefined;
     /** Sort order for displaying this attribute */
-    sort_order?: number;
+    sort_order?: number | undefined;
     /** Options for select/multiselect fields */
     options?: {
-      name?: string;
-      color?: string;
-    }[];
+      name?: string | undefined;
+      color?: string | undefined;
+    }[] | undefined;
     /** Type of text value */
-    value_type?: "email" | "url" | "phone";
+    value_type?: "email" | "url" | "phone" | undefined;
     /** LDAP attribute for syncing */
-    ldap?: string;
+    ldap?: string | undefined;
     /** SAML attribute for syncing */
-    saml?: string;
-  };
+    saml?: string | undefined;
+  } | undefined;
 }
 
 export interface PatchCPAFieldBody {
-  name?: string;
-  type?: string;
+  name?: string | undefined;
+  type?: string | undefined;
   attrs?: {
     /** Visibility of the attribute */
-    visibility?: "hidden" | "when_set" | "always";
+    visibility?: "hidden" | "when_set" | "always" | undefined;
     /** Sort order for displaying this attribute */
-    sort_order?: number;
+    sort_order?: number | undefined;
     /** Options for select/multiselect fields */
     options?: {
-      id?: string;
-      name?: string;
-      color?: string;
-    }[];
+      id?: string | undefined;
+      name?: string | undefined;
+      color?: string | undefined;
+    }[] | undefined;
     /** Type of text value */
-    value_type?: "email" | "url" | "phone";
+    value_type?: "email" | "url" | "phone" | undefined;
     /** LDAP attribute for syncing */
-    ldap?: string;
+    ldap?: string | undefined;
     /** SAML attribute for syncing */
-    saml?: string;
-  };
+    saml?: string | undefined;
+  } | undefined;
 }
 
 export type PatchCPAValuesBody = {
-  id?: string;
-  value?: string | string[];
+  id?: string | undefined;
+  value?: string | string[] | undefined;
 }[];
 
 export type PatchCPAValuesResponse = {
@@ -82,8 +82,8 @@ export type ListCPAValuesResponse = {
 }[];
 
 export type PatchCPAValuesForUserBody = {
-  id?: string;
-  value?: string | string[];
+  id?: string | undefined;
+  value?: string | string[] | undefined;
 }[];
 
 export type PatchCPAValuesForUserResponse = {

@@ -11,16 +11,16 @@ export type DataRetentionPolicyCreate = DataRetentionPolicyWithTeamAndChannelIds
 
 export interface DataRetentionPolicyForChannel {
   /** The channel ID. */
-  channel_id?: string;
+  channel_id: string;
   /** The number of days a message will be retained before being deleted by this policy. */
-  post_duration?: number;
+  post_duration: number;
 }
 
 export interface DataRetentionPolicyForTeam {
   /** The team ID. */
-  team_id?: string;
+  team_id: string;
   /** The number of days a message will be retained before being deleted by this policy. */
-  post_duration?: number;
+  post_duration: number;
 }
 
 export type DataRetentionPolicyWithTeamAndChannelCounts = DataRetentionPolicy & {
@@ -57,30 +57,30 @@ export interface GlobalDataRetentionPolicy {
 
 export interface RetentionPolicyForChannelList {
   /** The list of channel policies. */
-  policies?: DataRetentionPolicyForChannel[];
+  policies: DataRetentionPolicyForChannel[] | null;
   /** The total number of channel policies. */
-  total_count?: number;
+  total_count: number;
 }
 
 export interface RetentionPolicyForTeamList {
   /** The list of team policies. */
-  policies?: DataRetentionPolicyForTeam[];
+  policies: DataRetentionPolicyForTeam[] | null;
   /** The total number of team policies. */
-  total_count?: number;
+  total_count: number;
 }
 
 export interface GetTeamPoliciesForUserQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of policies per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export interface GetChannelPoliciesForUserQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of policies per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export interface GetDataRetentionPoliciesCountResponse {
@@ -90,18 +90,18 @@ export interface GetDataRetentionPoliciesCountResponse {
 
 export interface GetDataRetentionPoliciesQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of policies per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetDataRetentionPoliciesResponse = DataRetentionPolicyWithTeamAndChannelCounts[];
 
 export interface GetTeamsForRetentionPolicyQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of teams per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetTeamsForRetentionPolicyResponse = Team[];
@@ -112,16 +112,16 @@ export type RemoveTeamsFromRetentionPolicyBody = string[];
 
 export interface SearchTeamsForRetentionPolicyBody {
   /** The search term to match against the name or display name of teams */
-  term?: string;
+  term?: string | undefined;
 }
 
 export type SearchTeamsForRetentionPolicyResponse = Team[];
 
 export interface GetChannelsForRetentionPolicyQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of channels per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type AddChannelsToRetentionPolicyBody = string[];
@@ -130,13 +130,13 @@ export type RemoveChannelsFromRetentionPolicyBody = string[];
 
 export interface SearchChannelsForRetentionPolicyBody {
   /** The string to search in the channel name, display name, and purpose. */
-  term?: string;
+  term?: string | undefined;
   /** Filters results to channels belonging to the given team ids */
-  team_ids?: string[];
+  team_ids?: string[] | undefined;
   /** Filters results to only return Public / Open channels, can be used in conjunction with `private` to return both `public` and `private` channels */
-  public?: boolean;
+  public?: boolean | undefined;
   /** Filters results to only return Private channels, can be used in conjunction with `public` to return both `private` and `public` channels */
-  private?: boolean;
+  private?: boolean | undefined;
   /** Filters results to only return deleted / archived channels */
-  deleted?: boolean;
+  deleted?: boolean | undefined;
 }

@@ -2,15 +2,14 @@
 // Types of the emoji group.
 import type { Uploads } from "../../core/uploads.js";
 import type { Emoji } from "./threads.js";
-import type { User } from "./users.js";
 
 export interface GetEmojiListQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of emojis per page. */
-  per_page?: number;
+  per_page?: number | undefined;
   /** Either blank for no sorting or "name" to sort by emoji names. Minimum server version for sorting is 4.7. */
-  sort?: string;
+  sort?: string | undefined;
 }
 
 export type GetEmojiListResponse = Emoji[];
@@ -26,7 +25,7 @@ export interface SearchEmojiBody {
   /** The term to match against the emoji name. */
   term: string;
   /** Set to only search for names starting with the search term. */
-  prefix_only?: string;
+  prefix_only?: string | undefined;
 }
 
 export type SearchEmojiResponse = Emoji[];
@@ -36,6 +35,8 @@ export interface AutocompleteEmojiQuery {
   name: string;
 }
 
+export type AutocompleteEmojiResponse = Emoji[];
+
 export type GetEmojisByNamesBody = string[];
 
-export type GetEmojisByNamesResponse = User[];
+export type GetEmojisByNamesResponse = Emoji[];

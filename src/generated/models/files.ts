@@ -5,18 +5,18 @@ import type { FileInfo } from "./threads.js";
 
 export interface UploadFileBody {
   /** A file to be uploaded */
-  files?: Uploads;
+  files?: Uploads | undefined;
   /** The ID of the channel that this file will be uploaded to */
-  channel_id?: string | string[];
+  channel_id?: string | string[] | undefined;
   /** A unique identifier for the file that will be returned in the response */
-  client_ids?: string | string[];
+  client_ids?: string | string[] | undefined;
 }
 
 export interface UploadFileQuery {
   /** The ID of the channel that this file will be uploaded to */
-  channel_id?: string;
+  channel_id?: string | undefined;
   /** The name of the file to be uploaded */
-  filename?: string;
+  filename?: string | undefined;
 }
 
 export interface UploadFileResponse {
@@ -41,11 +41,11 @@ export interface SearchFilesBody {
   /** Set to true if an Or search should be performed vs an And search. */
   is_or_search: boolean | boolean[];
   /** Offset from UTC of user timezone for date searches. */
-  time_zone_offset?: number | number[];
+  time_zone_offset?: number | number[] | undefined;
   /** Set to true if deleted channels should be included in the search. (archived channels) */
-  include_deleted_channels?: boolean | boolean[];
+  include_deleted_channels?: boolean | boolean[] | undefined;
   /** The page to select. (Only works with Elasticsearch) */
-  page?: number | number[];
+  page?: number | number[] | undefined;
   /** The number of posts per page. (Only works with Elasticsearch) */
-  per_page?: number | number[];
+  per_page?: number | number[] | undefined;
 }

@@ -3,32 +3,38 @@
 import type { User } from "./users.js";
 
 export interface Group {
-  id?: string;
+  id: string;
   name?: string;
-  display_name?: string;
-  description?: string;
-  source?: string;
-  remote_id?: string;
-  create_at?: number;
-  update_at?: number;
-  delete_at?: number;
-  has_syncables?: boolean;
+  display_name: string;
+  description: string;
+  source: "ldap" | "custom" | (string & {});
+  remote_id: string | null;
+  create_at: number;
+  update_at: number;
+  delete_at: number;
+  has_syncables: boolean;
+  member_count?: number;
+  allow_reference: boolean;
+  channel_member_count?: number;
+  channel_member_timezones_count?: number;
+  member_ids?: string[] | null;
 }
 
 export interface GroupMember {
-  group_id?: string;
-  user_id?: string;
-  create_at?: number;
+  group_id: string;
+  user_id: string;
+  create_at: number;
   delete_at?: number;
 }
 
 export interface GroupSyncableChannel {
-  channel_id?: string;
-  group_id?: string;
-  auto_add?: boolean;
-  create_at?: number;
-  delete_at?: number;
-  update_at?: number;
+  channel_id: string;
+  group_id: string;
+  auto_add: boolean;
+  create_at: number;
+  delete_at: number;
+  update_at: number;
+  scheme_admin?: boolean;
 }
 
 export interface GroupSyncableChannels {
@@ -46,12 +52,13 @@ export interface GroupSyncableChannels {
 }
 
 export interface GroupSyncableTeam {
-  team_id?: string;
-  group_id?: string;
-  auto_add?: boolean;
-  create_at?: number;
-  delete_at?: number;
-  update_at?: number;
+  team_id: string;
+  group_id: string;
+  auto_add: boolean;
+  create_at: number;
+  delete_at: number;
+  update_at: number;
+  scheme_admin?: boolean;
 }
 
 export interface GroupSyncableTeams {
@@ -67,24 +74,24 @@ export interface GroupSyncableTeams {
 
 export interface GetGroupsQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of groups per page. */
-  per_page?: number;
+  per_page?: number | undefined;
   /** String to pattern match the `name` and `display_name` field. Will return all groups whose `name` and `display_name` field match any of the text. */
-  q?: string;
+  q?: string | undefined;
   /** Boolean which adds the `member_count` attribute to each group JSON object */
-  include_member_count?: boolean;
+  include_member_count?: boolean | undefined;
   /** Team GUID which is used to return all the groups not associated to this team */
-  not_associated_to_team?: string;
+  not_associated_to_team?: string | undefined;
   /** Group GUID which is used to return all the groups not associated to this channel */
-  not_associated_to_channel?: string;
+  not_associated_to_channel?: string | undefined;
   /**
    * Only return groups that have been modified since the given Unix timestamp (in milliseconds). All modified groups, including deleted and created groups, will be returned.
    * __Minimum server version__: 5.24
    */
-  since?: number;
+  since?: number | undefined;
   /** Boolean which filters the group entries with the `allow_reference` attribute set. */
-  filter_allow_reference?: boolean;
+  filter_allow_reference?: boolean | undefined;
 }
 
 export type GetGroupsResponse = Group[];
@@ -103,9 +110,9 @@ export interface CreateGroupBody {
 }
 
 export interface PatchGroupBody {
-  name?: string;
-  display_name?: string;
-  description?: string;
+  name?: string | undefined;
+  display_name?: string | undefined;
+  description?: string | undefined;
 }
 
 export type GetGroupSyncablesTeamsResponse = GroupSyncableTeams[];
@@ -113,18 +120,18 @@ export type GetGroupSyncablesTeamsResponse = GroupSyncableTeams[];
 export type GetGroupSyncablesChannelsResponse = GroupSyncableChannels[];
 
 export interface PatchGroupSyncableForTeamBody {
-  auto_add?: boolean;
+  auto_add?: boolean | undefined;
 }
 
 export interface PatchGroupSyncableForChannelBody {
-  auto_add?: boolean;
+  auto_add?: boolean | undefined;
 }
 
 export interface GetGroupUsersQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of groups per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export interface GetGroupUsersResponse {
@@ -133,13 +140,13 @@ export interface GetGroupUsersResponse {
 }
 
 export interface AddGroupMembersBody {
-  user_ids?: string[];
+  user_ids?: string[] | undefined;
 }
 
 export type AddGroupMembersResponse = GroupMember[];
 
 export interface DeleteGroupMembersBody {
-  user_ids?: string[];
+  user_ids?: string[] | undefined;
 }
 
 export type DeleteGroupMembersResponse = GroupMember[];
@@ -151,53 +158,59 @@ export interface GetGroupStatsResponse {
 
 export interface GetGroupsByChannelQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of groups per page. */
-  per_page?: number;
+  per_page?: number | undefined;
   /** Boolean which filters the group entries with the `allow_reference` attribute set. */
-  filter_allow_reference?: boolean;
+  filter_allow_reference?: boolean | undefined;
 }
 
-export type GetGroupsByChannelResponse = Group[];
+export interface GetGroupsByChannelResponse {
+  groups?: Group[];
+  total_group_count?: number;
+}
 
 export interface GetGroupsByTeamQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of groups per page. */
-  per_page?: number;
+  per_page?: number | undefined;
   /** Boolean which filters in the group entries with the `allow_reference` attribute set. */
-  filter_allow_reference?: boolean;
+  filter_allow_reference?: boolean | undefined;
   /** Boolean which adds a `member_count` field to each group object. */
-  include_member_count?: boolean;
+  include_member_count?: boolean | undefined;
   /** Boolean which adds timezone information for group members. */
-  include_timezones?: boolean;
+  include_timezones?: boolean | undefined;
   /** Boolean which adds total count of groups in the response. */
-  include_total_count?: boolean;
+  include_total_count?: boolean | undefined;
   /** Boolean which includes archived groups in the response. */
-  include_archived?: boolean;
+  include_archived?: boolean | undefined;
   /** Boolean which filters out archived groups from the response. */
-  filter_archived?: boolean;
+  filter_archived?: boolean | undefined;
   /** Boolean which filters groups based on parent team permissions. */
-  filter_parent_team_permitted?: boolean;
+  filter_parent_team_permitted?: boolean | undefined;
   /** User ID to filter groups that have this member. */
-  filter_has_member?: string;
+  filter_has_member?: string | undefined;
   /** Boolean which adds member IDs to the group objects. */
-  include_member_ids?: boolean;
+  include_member_ids?: boolean | undefined;
   /** Boolean which includes groups from syncable sources. */
-  only_syncable_sources?: boolean;
+  only_syncable_sources?: boolean | undefined;
 }
 
-export type GetGroupsByTeamResponse = Group[];
+export interface GetGroupsByTeamResponse {
+  groups?: Group[];
+  total_group_count?: number;
+}
 
 export interface GetGroupsAssociatedToChannelsByTeamQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of groups per page. */
-  per_page?: number;
+  per_page?: number | undefined;
   /** Boolean which filters in the group entries with the `allow_reference` attribute set. */
-  filter_allow_reference?: boolean;
+  filter_allow_reference?: boolean | undefined;
   /** Boolean to determine whether the pagination should be applied or not */
-  paginate?: boolean;
+  paginate?: boolean | undefined;
 }
 
 export type GetGroupsAssociatedToChannelsByTeamResponse = Record<string, unknown>;

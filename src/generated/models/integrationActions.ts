@@ -9,19 +9,19 @@ export interface OpenInteractiveDialogBody {
   /** Post object to create */
   dialog: {
     /** Set an ID that will be included when the dialog is submitted */
-    callback_id?: string;
+    callback_id?: string | undefined;
     /** Title of the dialog */
     title: string;
     /** Markdown formatted introductory paragraph */
-    introduction_text?: string;
+    introduction_text?: string | undefined;
     /** Input elements, see https://docs.mattermost.com/developer/interactive-dialogs.html#elements */
     elements: Record<string, unknown>[];
     /** Label on the submit button */
-    submit_label?: string;
+    submit_label?: string | undefined;
     /** Set true to receive payloads when user cancels a dialog */
-    notify_on_cancel?: boolean;
+    notify_on_cancel?: boolean | undefined;
     /** Set some state to be echoed back with the dialog submission */
-    state?: string;
+    state?: string | undefined;
   };
 }
 
@@ -35,11 +35,11 @@ export interface SubmitInteractiveDialogBody {
   /** String map where keys are element names and values are the element input values */
   submission: Record<string, unknown>;
   /** Callback ID sent when the dialog was opened */
-  callback_id?: string;
+  callback_id?: string | undefined;
   /** State sent when the dialog was opened */
-  state?: string;
+  state?: string | undefined;
   /** Set to true if the dialog was cancelled */
-  cancelled?: boolean;
+  cancelled?: boolean | undefined;
 }
 
 export interface LookupInteractiveDialogBody {
@@ -52,9 +52,9 @@ export interface LookupInteractiveDialogBody {
   /** String map where keys are element names and values are the element input values */
   submission: Record<string, unknown>;
   /** Callback ID sent when the dialog was opened */
-  callback_id?: string;
+  callback_id?: string | undefined;
   /** State sent when the dialog was opened */
-  state?: string;
+  state?: string | undefined;
 }
 
 export interface LookupInteractiveDialogResponse {

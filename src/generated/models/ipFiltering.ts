@@ -4,7 +4,7 @@ import type { AllowedIPRange } from "./cloud.js";
 
 export type GetIPFiltersResponse = AllowedIPRange[];
 
-export type ApplyIPFiltersBody = AllowedIPRange[];
+export type ApplyIPFiltersBody = Partial<AllowedIPRange>[];
 
 export type ApplyIPFiltersResponse = AllowedIPRange[];
 

@@ -3,32 +3,33 @@
 
 export interface Job {
   /** The unique id of the job */
-  id?: string;
+  id: string;
   /** The type of job */
-  type?: string;
+  type: string;
   /** The time at which the job was created */
-  create_at?: number;
+  create_at: number;
   /** The time at which the job was started */
-  start_at?: number;
+  start_at: number;
   /** The last time at which the job had activity */
-  last_activity_at?: number;
+  last_activity_at: number;
   /** The status of the job */
-  status?: string;
+  status: string;
   /** The progress (as a percentage) of the job */
-  progress?: number;
+  progress: number;
   /** A freeform data field containing additional information about the job */
-  data?: Record<string, unknown>;
+  data: Record<string, unknown> | null;
+  priority: number;
 }
 
 export interface GetJobsQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of jobs per page. */
-  per_page?: number;
+  per_page?: number | undefined;
   /** The type of jobs to fetch. */
-  job_type?: string;
+  job_type?: string | undefined;
   /** The status of jobs to fetch. */
-  status?: string;
+  status?: string | undefined;
 }
 
 export type GetJobsResponse = Job[];
@@ -37,14 +38,14 @@ export interface CreateJobBody {
   /** The type of job to create */
   type: string;
   /** An object containing any additional data required for this job type */
-  data?: Record<string, unknown>;
+  data?: Record<string, unknown> | undefined;
 }
 
 export interface GetJobsByTypeQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of jobs per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetJobsByTypeResponse = Job[];
@@ -53,5 +54,5 @@ export interface UpdateJobStatusBody {
   /** The status you want to set */
   status: string;
   /** Set this to true to bypass status restrictions */
-  force?: boolean;
+  force?: boolean | undefined;
 }

@@ -19,73 +19,71 @@ export interface LDAPGroupsPaged {
 
 export interface LdapDiagnosticResult {
   /** Name/type of the diagnostic test being performed */
-  test_name?: string;
+  test_name: string;
   /** The actual test value (filter string or attribute name) */
-  test_value?: string;
+  test_value: string;
   /** Number of entries found by the filter */
-  total_count?: number;
+  total_count: number;
   /** Optional success/info message */
   message?: string;
   /** Optional error message if test failed */
   error?: string;
   /** Array of sample LDAP entries found */
-  sample_results?: {
-    /** Distinguished Name */
-    dn?: string;
-    /** Username */
-    username?: string;
-    /** Email */
-    email?: string;
-    /** First name */
-    first_name?: string;
-    /** Last name */
-    last_name?: string;
-    /** ID attribute */
-    id?: string;
-    /** Display name for groups */
-    display_name?: string;
-    /** Map of all available LDAP attributes */
-    available_attributes?: Record<string, string>;
-  }[];
+  sample_results: LdapSampleEntry[] | null;
+}
+
+export interface LdapSampleEntry {
+  dn: string;
+  username?: string;
+  email?: string;
+  first_name?: string;
+  last_name?: string;
+  id?: string;
+  display_name?: string;
+  available_attributes?: Record<string, string>;
 }
 
 export interface LdapSettings {
-  Enable?: boolean;
-  EnableSync?: boolean;
-  LdapServer?: string;
-  LdapPort?: number;
-  ConnectionSecurity?: string;
-  BaseDN?: string;
-  BindUsername?: string;
-  BindPassword?: string;
+  Enable: boolean | null;
+  EnableSync: boolean | null;
+  LdapServer: string | null;
+  LdapPort: number | null;
+  ConnectionSecurity: string | null;
+  BaseDN: string | null;
+  BindUsername: string | null;
+  BindPassword: string | null;
   MaximumLoginAttempts?: number;
-  UserFilter?: string;
-  GroupFilter?: string;
-  GuestFilter?: string;
-  EnableAdminFilter?: boolean;
-  AdminFilter?: string;
-  GroupDisplayNameAttribute?: string;
-  GroupIdAttribute?: string;
-  FirstNameAttribute?: string;
-  LastNameAttribute?: string;
-  EmailAttribute?: string;
-  UsernameAttribute?: string;
-  NicknameAttribute?: string;
-  IdAttribute?: string;
-  PositionAttribute?: string;
-  LoginIdAttribute?: string;
-  PictureAttribute?: string;
-  SyncIntervalMinutes?: number;
-  SkipCertificateVerification?: boolean;
-  PublicCertificateFile?: string;
-  PrivateKeyFile?: string;
-  QueryTimeout?: number;
-  MaxPageSize?: number;
-  LoginFieldName?: string;
-  LoginButtonColor?: string;
-  LoginButtonBorderColor?: string;
-  LoginButtonTextColor?: string;
+  UserFilter: string | null;
+  GroupFilter: string | null;
+  GuestFilter: string | null;
+  EnableAdminFilter: boolean | null;
+  AdminFilter: string | null;
+  GroupDisplayNameAttribute: string | null;
+  GroupIdAttribute: string | null;
+  FirstNameAttribute: string | null;
+  LastNameAttribute: string | null;
+  EmailAttribute: string | null;
+  UsernameAttribute: string | null;
+  NicknameAttribute: string | null;
+  IdAttribute: string | null;
+  PositionAttribute: string | null;
+  LoginIdAttribute: string | null;
+  PictureAttribute: string | null;
+  SyncIntervalMinutes: number | null;
+  SkipCertificateVerification: boolean | null;
+  PublicCertificateFile: string | null;
+  PrivateKeyFile: string | null;
+  QueryTimeout: number | null;
+  MaxPageSize: number | null;
+  LoginFieldName: string | null;
+  LoginButtonColor: string | null;
+  LoginButtonBorderColor: string | null;
+  LoginButtonTextColor: string | null;
 }
+
+export type TestLdapConnectionBody = Partial<LdapSettings>;
+
+export type TestLdapDiagnosticsBody = Partial<LdapSettings>;
 
 export interface TestLdapDiagnosticsQuery {
   /** Type of LDAP diagnostic test to run */
@@ -96,11 +94,11 @@ export type TestLdapDiagnosticsResponse = LdapDiagnosticResult[];
 
 export interface GetLdapGroupsQuery {
   /** Search term */
-  q?: string;
+  q?: string | undefined;
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of users per page. per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetLdapGroupsResponse = LDAPGroupsPaged[];

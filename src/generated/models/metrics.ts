@@ -5,9 +5,9 @@ export interface SubmitPerformanceReportBody {
   /** An identifier for the schema of the data being submitted which currently must be "0.1.0" */
   version: string;
   /** Not currently used */
-  client_id?: string;
+  client_id?: string | undefined;
   /** Labels to be applied to all metrics when recorded by the metrics backend */
-  labels?: string[];
+  labels?: string[] | undefined;
   /** The time in milliseconds of the first metric in this report */
   start: number;
   /** The time in milliseconds of the last metric in this report */
@@ -19,10 +19,10 @@ export interface SubmitPerformanceReportBody {
     /** The value to increment the counter by */
     value: number;
     /** The time that the counter was incremented */
-    timestamp?: number;
+    timestamp?: number | undefined;
     /** Labels to be applied to this metric when recorded by the metrics backend */
-    labels?: string[];
-  }[];
+    labels?: string[] | undefined;
+  }[] | undefined;
   /** An array of histogram measurements to be reported */
   histograms?: {
     /** The name of the measurement */
@@ -30,8 +30,8 @@ export interface SubmitPerformanceReportBody {
     /** The value of the measurement */
     value: number;
     /** The time that the measurement was taken */
-    timestamp?: number;
+    timestamp?: number | undefined;
     /** Labels to be applied to this metric when recorded by the metrics backend */
-    labels?: string[];
-  }[];
+    labels?: string[] | undefined;
+  }[] | undefined;
 }

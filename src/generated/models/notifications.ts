@@ -2,11 +2,11 @@
 // Types of the notifications group.
 
 export interface PushNotification {
-  ack_id?: string;
-  platform?: string;
-  server_id?: string;
-  device_id?: string;
-  post_id?: string;
+  ack_id: string;
+  platform: string;
+  server_id: string;
+  device_id: string;
+  post_id: string;
   category?: string;
   sound?: string;
   message?: string;
@@ -23,5 +23,8 @@ export interface PushNotification {
   override_icon_url?: string;
   from_webhook?: string;
   version?: string;
-  is_id_loaded?: boolean;
+  is_id_loaded: boolean;
+  sub_type?: "calls" | (string & {});
+  is_crt_enabled?: boolean;
+  signature?: string;
 }

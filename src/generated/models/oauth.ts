@@ -36,46 +36,58 @@ export interface ClientRegistrationRequest {
 /** OAuth 2.0 Dynamic Client Registration response as defined in RFC 7591 */
 export interface ClientRegistrationResponse {
   /** OAuth 2.0 client identifier string */
-  client_id?: string;
+  client_id: string;
   /** OAuth 2.0 client secret string */
   client_secret?: string;
   /** Array of the registered redirection URI strings */
-  redirect_uris?: string[];
+  redirect_uris: string[] | null;
   /** String indicator of the requested authentication method for the token endpoint */
-  token_endpoint_auth_method?: "client_secret_post" | "none";
+  token_endpoint_auth_method: "client_secret_post" | "none" | (string & {});
   /** Array of OAuth 2.0 grant type strings that the client can use at the token endpoint */
-  grant_types?: string[];
+  grant_types: string[] | null;
   /** Array of the OAuth 2.0 response type strings that the client can use at the authorization endpoint */
-  response_types?: string[];
+  response_types: string[] | null;
   /** Space-separated list of scope values that the client can use when requesting access tokens */
   scope?: string;
   /** Human-readable string name of the client to be presented to the end-user during authorization */
   client_name?: string;
   /** URL string of a web page providing information about the client */
   client_uri?: string;
+  client_id_issued_at?: number;
+  logo_uri?: string;
 }
 
 export interface OAuthApp {
   /** The client id of the application */
-  id?: string;
+  id: string;
   /** The client secret of the application */
-  client_secret?: string;
+  client_secret: string;
   /** The name of the client application */
-  name?: string;
+  name: string;
   /** A short description of the application */
-  description?: string;
+  description: string;
   /** A URL to an icon to display with the application */
-  icon_url?: string;
+  icon_url: string;
   /** A list of callback URLs for the appliation */
-  callback_urls?: string[];
+  callback_urls: string[] | null;
   /** A link to the website of the application */
-  homepage?: string;
+  homepage: string;
   /** Set this to `true` to skip asking users for permission */
-  is_trusted?: boolean;
+  is_trusted: boolean;
   /** The time of registration for the application */
-  create_at?: number;
+  create_at: number;
   /** The last time of update for the application */
-  update_at?: number;
+  update_at: number;
+  creator_id: string;
+  mattermost_app_id?: string;
+  grant_types?: string[];
+  response_types?: string[];
+  token_endpoint_auth_method?: string;
+  client_uri?: string;
+  logo_uri?: string;
+  scope?: string;
+  client_id_issued_at?: number;
+  is_dynamically_registered?: boolean;
 }
 
 export interface OutgoingOAuthConnectionGetItem {
@@ -114,9 +126,9 @@ export interface OutgoingOAuthConnectionPostItem {
 
 export interface GetOAuthAppsQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of apps per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetOAuthAppsResponse = OAuthApp[];
@@ -127,15 +139,15 @@ export interface CreateOAuthAppBody {
   /** A short description of the application */
   description: string;
   /** A URL to an icon to display with the application */
-  icon_url?: string;
+  icon_url?: string | undefined;
   /** A list of callback URLs for the appliation */
   callback_urls: string[];
   /** A link to the website of the application */
   homepage: string;
   /** Set this to `true` to skip asking users for permission */
-  is_trusted?: boolean;
+  is_trusted?: boolean | undefined;
   /** Set this to `true` to create a public client (no client secret). Public clients must use PKCE for authorization. */
-  is_public?: boolean;
+  is_public?: boolean | undefined;
 }
 
 export interface UpdateOAuthAppBody {
@@ -146,20 +158,20 @@ export interface UpdateOAuthAppBody {
   /** A short description of the application */
   description: string;
   /** A URL to an icon to display with the application */
-  icon_url?: string;
+  icon_url?: string | undefined;
   /** A list of callback URLs for the appliation */
   callback_urls: string[];
   /** A link to the website of the application */
   homepage: string;
   /** Set this to `true` to skip asking users for permission. It will be set to false if value is not provided. */
-  is_trusted?: boolean;
+  is_trusted?: boolean | undefined;
 }
 
 export interface GetAuthorizedOAuthAppsForUserQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of apps per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetAuthorizedOAuthAppsForUserResponse = OAuthApp[];

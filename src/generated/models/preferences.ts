@@ -11,8 +11,8 @@ export interface Preference {
 
 export type GetPreferencesResponse = Preference[];
 
-export type UpdatePreferencesBody = Preference[];
+export type UpdatePreferencesBody = Partial<Preference>[];
 
-export type DeletePreferencesBody = Preference[];
+export type DeletePreferencesBody = Partial<Preference>[];
 
 export type GetPreferencesByCategoryResponse = Preference[];

@@ -4,6 +4,8 @@ import type { Reaction } from "./threads.js";
 
 export type PostIdToReactionsMap = Record<string, Reaction[]>;
 
+export type SaveReactionBody = Partial<Reaction>;
+
 export type GetReactionsResponse = Reaction[];
 
 export type GetBulkReactionsBody = string[];

@@ -2,62 +2,63 @@
 // Types of the remoteClusters group.
 
 export interface RemoteCluster {
-  remote_id?: string;
-  remote_team_id?: string;
-  name?: string;
-  display_name?: string;
+  remote_id: string;
+  remote_team_id: string;
+  name: string;
+  display_name: string;
   /** URL of the remote cluster */
-  site_url?: string;
+  site_url: string;
   /** The team where channels from invites are created */
-  default_team_id?: string;
+  default_team_id: string;
   /** Time in milliseconds that the remote cluster was created */
-  create_at?: number;
+  create_at: number;
   /** Time in milliseconds that the remote cluster record was deleted */
-  delete_at?: number;
+  delete_at: number;
   /** Time in milliseconds when the last ping to the remote cluster was run */
-  last_ping_at?: number;
+  last_ping_at: number;
   token?: string;
   remote_token?: string;
-  topics?: string;
-  creator_id?: string;
-  plugin_id?: string;
+  topics: string;
+  creator_id: string;
+  plugin_id: string;
   /** A bitmask with a set of option flags */
-  options?: number;
+  options: number;
+  last_global_user_sync_at?: number;
 }
 
 export interface GetRemoteClustersQuery {
   /** The page to select */
-  page?: number;
+  page?: number | undefined;
   /** The number of remote clusters per page */
-  per_page?: number;
+  per_page?: number | undefined;
   /** Exclude offline remote clusters */
-  exclude_offline?: boolean;
+  exclude_offline?: boolean | undefined;
   /** Select remote clusters in channel */
-  in_channel?: string;
+  in_channel?: string | undefined;
   /** Select remote clusters not in this channel */
-  not_in_channel?: string;
+  not_in_channel?: string | undefined;
   /** Select only remote clusters already confirmed */
-  only_confirmed?: boolean;
+  only_confirmed?: boolean | undefined;
   /** Select only remote clusters that belong to a plugin */
-  only_plugins?: boolean;
+  only_plugins?: boolean | undefined;
   /** Select only remote clusters that don't belong to a plugin */
-  exclude_plugins?: boolean;
+  exclude_plugins?: boolean | undefined;
   /** Include those remote clusters that have been deleted */
-  include_deleted?: boolean;
+  include_deleted?: boolean | undefined;
 }
 
 export type GetRemoteClustersResponse = RemoteCluster[];
 
 export interface CreateRemoteClusterBody {
   name: string;
-  display_name?: string;
+  display_name?: string | undefined;
   default_team_id: string;
   /**
    * The password to use in the invite code. If empty,
    * the server will generate one and it will be part
    * of the response
    */
-  password?: string;
+  password?: string | undefined;
 }
 
 export interface CreateRemoteClusterResponse {
@@ -72,9 +73,9 @@ export interface CreateRemoteClusterResponse {
 }
 
 export interface PatchRemoteClusterBody {
-  display_name?: string;
+  display_name?: string | undefined;
   /** The team where channels from invites are created */
-  default_team_id?: string;
+  default_team_id?: string | undefined;
 }
 
 export interface GenerateRemoteClusterInviteBody {
@@ -87,7 +88,7 @@ export type GenerateRemoteClusterInviteResponse = string;
 export interface AcceptRemoteClusterInviteBody {
   invite: string;
   name: string;
-  display_name?: string;
+  display_name?: string | undefined;
   default_team_id: string;
   /** The password to decrypt the invite code. */
   password: string;

@@ -3,24 +3,29 @@
 
 export interface Role {
   /** The unique identifier of the role. */
-  id?: string;
+  id: string;
   /** The unique name of the role, used when assigning roles to users/groups in contexts. */
-  name?: string;
+  name: string;
   /** The human readable name for the role. */
-  display_name?: string;
+  display_name: string;
   /** A human readable description of the role. */
-  description?: string;
+  description: string;
   /** A list of the unique names of the permissions this role grants. */
-  permissions?: string[];
+  permissions: string[] | null;
   /** indicates if this role is managed by a scheme (true), or is a custom stand-alone role (false). */
-  scheme_managed?: boolean;
+  scheme_managed: boolean;
+  create_at: number;
+  update_at: number;
+  delete_at: number;
+  built_in: boolean;
+  scheme_id?: string | null;
 }
 
 export type GetAllRolesResponse = Role[];
 
 export interface PatchRoleBody {
   /** The permissions the role should grant. */
-  permissions?: string[];
+  permissions?: string[] | undefined;
 }
 
 export type GetRolesByNamesBody = string[];

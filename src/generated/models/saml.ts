@@ -4,18 +4,16 @@ import type { Uploads } from "../../core/uploads.js";
 
 export interface SamlCertificateStatus {
   /** Status is good when `true` */
-  idp_certificate_file?: boolean;
+  idp_certificate_file: boolean;
   /** Status is good when `true` */
-  public_certificate_file?: boolean;
+  public_certificate_file: boolean;
   /** Status is good when `true` */
-  private_key_file?: boolean;
+  private_key_file: boolean;
 }
-
-export type GetSamlMetadataResponse = string;
 
 export interface GetSamlMetadataFromIdpBody {
   /** The URL from which to retrieve the SAML IDP data. */
-  saml_metadata_url?: string;
+  saml_metadata_url?: string | undefined;
 }
 
 export type GetSamlMetadataFromIdpResponse = string;
@@ -37,11 +35,11 @@ export interface UploadSamlPrivateCertificateBody {
 
 export interface ResetSamlAuthDataToEmailBody {
   /** Whether to include deleted users. */
-  include_deleted?: boolean;
+  include_deleted?: boolean | undefined;
   /** If set to true, the number of users who would be affected is returned. */
-  dry_run?: boolean;
+  dry_run?: boolean | undefined;
   /** If set to a non-empty array, then users whose IDs are not in the array will be excluded. */
-  user_ids?: string[];
+  user_ids?: string[] | undefined;
 }
 
 export interface ResetSamlAuthDataToEmailResponse {

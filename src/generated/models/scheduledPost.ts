@@ -3,24 +3,27 @@
 import type { PostMetadata } from "./threads.js";
 
 export interface ScheduledPost {
-  id?: string;
+  id: string;
   /** The time in milliseconds a scheduled post was created */
-  create_at?: number;
+  create_at: number;
   /** The time in milliseconds a scheduled post was last updated */
-  update_at?: number;
-  user_id?: string;
-  channel_id?: string;
-  root_id?: string;
-  message?: string;
-  props?: Record<string, unknown>;
+  update_at: number;
+  user_id: string;
+  channel_id: string;
+  root_id: string;
+  message: string;
+  props: Record<string, unknown> | null;
   file_ids?: string[];
   /** The time in milliseconds a scheduled post is scheduled to be sent at */
-  scheduled_at?: number;
+  scheduled_at: number;
   /** The time in milliseconds a scheduled post was processed at */
   processed_at?: number;
   /** Explains the error behind why a scheduled post could not have been sent */
   error_code?: string;
   metadata?: PostMetadata;
+  delete_at?: number;
+  wiki_id?: string;
+  priority?: Record<string, unknown>;
 }
 
 export interface CreateScheduledPostBody {
@@ -31,16 +34,16 @@ export interface CreateScheduledPostBody {
   /** The message contents, can be formatted with Markdown */
   message: string;
   /** The post ID to comment on */
-  root_id?: string;
+  root_id?: string | undefined;
   /** A list of file IDs to associate with the post. Note that posts are limited to 5 files maximum. Please use additional posts for more files. */
-  file_ids?: unknown[];
+  file_ids?: unknown[] | undefined;
   /** A general JSON property bag to attach to the post */
-  props?: Record<string, unknown>;
+  props?: Record<string, unknown> | undefined;
 }
 
 export interface GetUserScheduledPostsQuery {
   /** Whether to include scheduled posts from DMs an GMs or not. Default is false */
-  includeDirectChannels?: boolean;
+  includeDirectChannels?: boolean | undefined;
 }
 
 export type GetUserScheduledPostsResponse = Record<string, ScheduledPost[]>;

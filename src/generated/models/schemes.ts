@@ -5,72 +5,79 @@ import type { Team } from "./teams.js";
 
 export interface Scheme {
   /** The unique identifier of the scheme. */
-  id?: string;
+  id: string;
   /** The human readable name for the scheme. */
-  name?: string;
+  name: string;
   /** A human readable description of the scheme. */
-  description?: string;
+  description: string;
   /** The time at which the scheme was created. */
-  create_at?: number;
+  create_at: number;
   /** The time at which the scheme was last updated. */
-  update_at?: number;
+  update_at: number;
   /** The time at which the scheme was deleted. */
-  delete_at?: number;
+  delete_at: number;
   /** The scope to which this scheme can be applied, either "team" or "channel". */
-  scope?: string;
+  scope: string;
   /** The id of the default team admin role for this scheme. */
-  default_team_admin_role?: string;
+  default_team_admin_role: string;
   /** The id of the default team user role for this scheme. */
-  default_team_user_role?: string;
+  default_team_user_role: string;
   /** The id of the default channel admin role for this scheme. */
-  default_channel_admin_role?: string;
+  default_channel_admin_role: string;
   /** The id of the default channel user role for this scheme. */
-  default_channel_user_role?: string;
+  default_channel_user_role: string;
+  display_name: string;
+  default_team_guest_role: string;
+  default_channel_guest_role: string;
+  default_playbook_admin_role: string;
+  default_playbook_member_role: string;
+  default_run_admin_role?: string;
+  default_run_member_role: string;
 }
 
 export interface GetSchemesQuery {
   /** Limit the results returned to the provided scope, either `team` or `channel`. */
-  scope?: string;
+  scope?: string | undefined;
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of schemes per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetSchemesResponse = Scheme[];
 
 export interface CreateSchemeBody {
   /** The name of the scheme */
-  name?: string;
+  name?: string | undefined;
   /** The display name of the scheme */
   display_name: string;
   /** The description of the scheme */
-  description?: string;
+  description?: string | undefined;
   /** The scope of the scheme ("team" or "channel") */
   scope: string;
 }
 
 export interface PatchSchemeBody {
   /** The human readable name of the scheme */
-  name?: string;
+  name?: string | undefined;
   /** The description of the scheme */
-  description?: string;
+  description?: string | undefined;
 }
 
 export interface GetTeamsForSchemeQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of teams per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetTeamsForSchemeResponse = Team[];
 
 export interface GetChannelsForSchemeQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of channels per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetChannelsForSchemeResponse = Channel[];

@@ -3,91 +3,94 @@
 
 export interface RemoteClusterInfo {
   /** The display name for the remote cluster */
-  display_name?: string;
+  display_name: string;
   /** The time in milliseconds a remote cluster was created */
-  create_at?: number;
+  create_at: number;
   /** The time in milliseconds a remote cluster was last pinged successfully */
-  last_ping_at?: number;
+  last_ping_at: number;
+  name: string;
+  delete_at: number;
 }
 
 export interface SharedChannel {
   /** Channel id of the shared channel */
-  id?: string;
-  team_id?: string;
+  id: string;
+  team_id: string;
   /** Is this the home cluster for the shared channel */
-  home?: boolean;
+  home: boolean;
   /** Is this shared channel shared as read only */
-  readonly?: boolean;
+  readonly: boolean;
   /** Channel name as it is shared (may be different than original channel name) */
-  name?: string;
+  name: string;
   /** Channel display name as it appears locally */
-  display_name?: string;
-  purpose?: string;
-  header?: string;
+  display_name: string;
+  purpose: string;
+  header: string;
   /** Id of the user that shared the channel */
-  creator_id?: string;
+  creator_id: string;
   /** Time in milliseconds that the channel was shared */
-  create_at?: number;
+  create_at: number;
   /** Time in milliseconds that the shared channel record was last updated */
-  update_at?: number;
+  update_at: number;
   /** Id of the remote cluster where the shared channel is homed */
   remote_id?: string;
+  Type?: "O" | "P" | "D" | "G" | "S" | "BO" | "BP" | (string & {});
 }
 
 export interface SharedChannelRemote {
   /** The id of the shared channel remote */
-  id?: string;
+  id: string;
   /** The id of the channel */
-  channel_id?: string;
+  channel_id: string;
   /** Id of the user that invited the remote to share the channel */
-  creator_id?: string;
+  creator_id: string;
   /** Time in milliseconds that the remote was invited to the channel */
-  create_at?: number;
+  create_at: number;
   /** Time in milliseconds that the shared channel remote record was last updated */
-  update_at?: number;
+  update_at: number;
   /** Time in milliseconds that the shared chanenl remote record was deleted */
   delete_at?: number;
   /** Indicates if the invite has been accepted by the remote */
-  is_invite_accepted?: boolean;
+  is_invite_accepted: boolean;
   /** Indicates if the invite has been confirmed by the remote */
-  is_invite_confirmed?: boolean;
+  is_invite_confirmed: boolean;
   /** Id of the remote cluster that the channel is shared with */
-  remote_id?: string;
+  remote_id: string;
   /** Time in milliseconds of the last post in the channel that was synchronized with the remote update_at */
-  last_post_update_at?: number;
+  last_post_update_at: number;
   /** Id of the last post in the channel that was synchronized with the remote */
-  last_post_id?: string;
+  last_post_id: string;
   /** Time in milliseconds of the last post in the channel that was synchronized with the remote create_at */
-  last_post_create_at?: string;
-  last_post_create_id?: string;
+  last_post_create_at: number;
+  last_post_create_id: string;
 }
 
 export type GetSharedChannelRemotesResponse = RemoteClusterInfo[];
 
 export interface GetAllSharedChannelsQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of sharedchannels per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetAllSharedChannelsResponse = SharedChannel[];
 
 export interface GetSharedChannelRemotesByRemoteClusterQuery {
   /** Include those Shared channel remotes that are unconfirmed */
-  include_unconfirmed?: boolean;
+  include_unconfirmed?: boolean | undefined;
   /** Show only those Shared channel remotes that are not confirmed yet */
-  exclude_confirmed?: boolean;
+  exclude_confirmed?: boolean | undefined;
   /** Show only those Shared channel remotes that were shared with this server */
-  exclude_home?: boolean;
+  exclude_home?: boolean | undefined;
   /** Show only those Shared channel remotes that were shared from this server */
-  exclude_remote?: boolean;
+  exclude_remote?: boolean | undefined;
   /** Include those Shared channel remotes that have been deleted */
-  include_deleted?: boolean;
+  include_deleted?: boolean | undefined;
   /** The page to select */
-  page?: number;
+  page?: number | undefined;
   /** The number of shared channels per page */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetSharedChannelRemotesByRemoteClusterResponse = SharedChannelRemote[];

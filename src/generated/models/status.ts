@@ -4,8 +4,10 @@
 export interface Status {
   user_id: string;
   status: string;
-  manual: boolean;
-  last_activity_at: number;
+  manual?: boolean;
+  last_activity_at?: number;
+  active_channel?: string;
+  dnd_end_time?: number;
 }
 
 export interface UpdateUserStatusBody {
@@ -14,7 +16,7 @@ export interface UpdateUserStatusBody {
   /** User status, can be `online`, `away`, `offline` and `dnd` */
   status: string;
   /** Time in epoch seconds at which a dnd status would be unset. */
-  dnd_end_time?: number;
+  dnd_end_time?: number | undefined;
 }
 
 export type GetUsersStatusesByIdsBody = string[];
@@ -27,9 +29,9 @@ export interface UpdateUserCustomStatusBody {
   /** Any custom status text */
   text: string;
   /** Duration of custom status, can be `thirty_minutes`, `one_hour`, `four_hours`, `today`, `this_week` or `date_and_time` */
-  duration?: string;
+  duration?: string | undefined;
   /** The time at which custom status should be expired. It should be in ISO format. */
-  expires_at?: string;
+  expires_at?: string | undefined;
 }
 
 export interface RemoveRecentCustomStatusBody {

@@ -2,15 +2,23 @@
 // Types of the teams group.
 import type { Uploads } from "../../core/uploads.js";
 import type { FileInfo } from "./threads.js";
-import type { TeamMember } from "./users.js";
+import type { TeamMember, User } from "./users.js";
+
+export interface AppError {
+  status_code?: number;
+  id: string;
+  message: string;
+  request_id?: string;
+  detailed_error: string;
+  is_oauth?: boolean;
+}
 
 export interface FileInfoList {
-  order?: string[];
-  file_infos?: Record<string, FileInfo>;
-  /** The ID of next file info. Not omitted when empty or not relevant. */
-  next_file_id?: string;
-  /** The ID of previous file info. Not omitted when empty or not relevant. */
-  prev_file_id?: string;
+  order: string[];
+  file_infos: Record<string, FileInfo>;
+  next_file_info_id?: string;
+  prev_file_info_id?: string;
+  first_inaccessible_file_time?: number;
 }
 
 export interface Team {
@@ -30,7 +38,12 @@ export interface Team {
   invite_id: string;
   allow_open_invite: boolean;
   /** The data retention policy to which this team has been assigned. If no such policy exists, or the caller does not have the `sysconsole_read_compliance_data_retention` permission, this field will be null. */
-  policy_id?: string;
+  policy_id?: string | null;
+  company_name: string;
+  last_team_icon_update?: number;
+  scheme_id: string | null;
+  group_constrained: boolean | null;
+  cloud_limits_archived?: boolean;
 }
 
 export interface TeamExists {
@@ -43,23 +56,28 @@ export interface TeamStats {
 }
 
 export interface TeamUnread {
-  team_id?: string;
-  msg_count?: number;
-  mention_count?: number;
+  team_id: string;
+  msg_count: number;
+  mention_count: number;
+  mention_count_root: number;
+  msg_count_root: number;
+  thread_count?: number;
+  thread_mention_count?: number;
+  thread_urgent_mention_count?: number;
 }
 
 export interface GetAllTeamsQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of teams per page. */
-  per_page?: number;
+  per_page?: number | undefined;
   /** Appends a total count of returned teams inside the response object - ex: `{ "teams": [], "total_count" : 0 }`. */
-  include_total_count?: boolean;
+  include_total_count?: boolean | undefined;
   /**
    * If set to true, teams which are part of a data retention policy will be excluded. The `sysconsole_read_compliance` permission is required to use this parameter.
    * __Minimum server version__: 5.35
    */
-  exclude_policy_constrained?: boolean;
+  exclude_policy_constrained?: boolean | undefined;
 }
 
 export type GetAllTeamsResponse = Team[];
@@ -85,15 +103,15 @@ export interface UpdateTeamBody {
 
 export interface SoftDeleteTeamQuery {
   /** Permanently delete the team, to be used for compliance reasons only. As of server version 5.0, `ServiceSettings.EnableAPITeamDeletion` must be set to `true` in the server's configuration. */
-  permanent?: boolean;
+  permanent?: boolean | undefined;
 }
 
 export interface PatchTeamBody {
-  display_name?: string;
-  description?: string;
-  company_name?: string;
-  invite_id?: string;
-  allow_open_invite?: boolean;
+  display_name?: string | undefined;
+  description?: string | undefined;
+  company_name?: string | undefined;
+  invite_id?: string | undefined;
+  allow_open_invite?: boolean | undefined;
 }
 
 export interface UpdateTeamPrivacyBody {
@@ -103,55 +121,55 @@ export interface UpdateTeamPrivacyBody {
 
 export interface SearchTeamsBody {
   /** The search term to match against the name or display name of teams */
-  term?: string;
+  term?: string | undefined;
   /** The page number to return, if paginated. If this parameter is not present with the `per_page` parameter then the results will be returned un-paged. */
-  page?: string;
+  page?: string | undefined;
   /** The number of entries to return per page, if paginated. If this parameter is not present with the `page` parameter then the results will be returned un-paged. */
-  per_page?: string;
+  per_page?: string | undefined;
   /**
    * Filters results to teams where `allow_open_invite` is set to true or false, excludes group constrained channels if this filter option is passed.
    * If this filter option is not passed then the query will remain unchanged.
    * __Minimum server version__: 5.28
    */
-  allow_open_invite?: boolean;
+  allow_open_invite?: boolean | undefined;
   /**
    * Filters results to teams where `group_constrained` is set to true or false, returns the union of results when used with `allow_open_invite`
    * If the filter option is not passed then the query will remain unchanged.
    * __Minimum server version__: 5.28
    */
-  group_constrained?: boolean;
+  group_constrained?: boolean | undefined;
   /**
    * If set to true, only teams which do not have a granular retention policy assigned to them will be returned. The `sysconsole_read_compliance_data_retention` permission is required to use this parameter.
    * __Minimum server version__: 5.35
    */
-  exclude_policy_constrained?: boolean;
+  exclude_policy_constrained?: boolean | undefined;
 }
 
-export interface SearchTeamsResponse {
+export type SearchTeamsResponse = Team[] | {
   /** The teams that matched the query. */
   teams?: Team[];
   /** The total number of results, regardless of page and per_page requested. */
   total_count?: number;
-}
+};
 
 export type GetTeamsForUserResponse = Team[];
 
 export interface GetTeamMembersQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of users per page. */
-  per_page?: number;
+  per_page?: number | undefined;
   /** To sort by Username, set to 'Username', otherwise sort is by 'UserID' */
-  sort?: string;
+  sort?: string | undefined;
   /** Excludes deleted users from the results */
-  exclude_deleted_users?: boolean;
+  exclude_deleted_users?: boolean | undefined;
 }
 
 export type GetTeamMembersResponse = TeamMember[];
 
 export interface AddTeamMemberBody {
-  team_id?: string;
-  user_id?: string;
+  team_id?: string | undefined;
+  user_id?: string | undefined;
 }
 
 export interface AddTeamMemberFromInviteQuery {
@@ -159,14 +177,18 @@ export interface AddTeamMemberFromInviteQuery {
   token: string;
 }
 
-export type AddTeamMembersBody = TeamMember[];
+export type AddTeamMembersBody = Partial<TeamMember>[];
 
 export interface AddTeamMembersQuery {
   /** Instead of aborting the operation if a user cannot be added, return an arrray that will contain both the success and added members and the ones with error, in form of `[{"member": {...}, "user_id", "...", "error": {...}}]` */
-  graceful?: boolean;
+  graceful?: boolean | undefined;
 }
 
-export type AddTeamMembersResponse = TeamMember[];
+export type AddTeamMembersResponse = TeamMember[] | {
+  user_id?: string;
+  member?: TeamMember | null;
+  error?: AppError | null;
+}[];
 
 export type GetTeamMembersForUserResponse = TeamMember[];
 
@@ -192,7 +214,7 @@ export interface GetTeamsUnreadForUserQuery {
   /** Optional team id to be excluded from the results */
   exclude_team: string;
   /** Boolean to determine whether the collapsed threads should be included or not */
-  include_collapsed_threads?: boolean;
+  include_collapsed_threads?: boolean | undefined;
 }
 
 export type GetTeamsUnreadForUserResponse = TeamUnread[];
@@ -205,7 +227,7 @@ export interface InviteGuestsToTeamBody {
   /** List of channel ids */
   channels: string[];
   /** Message to include in the invite */
-  message?: string;
+  message?: string | undefined;
 }
 
 export interface ImportTeamBody {
@@ -237,9 +259,14 @@ export interface TeamMembersMinusGroupMembersQuery {
   /** A comma-separated list of group ids. */
   group_ids: string;
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of users per page. */
-  per_page?: number;
+  per_page?: number | undefined;
+}
+
+export interface TeamMembersMinusGroupMembersResponse {
+  users?: User[];
+  total_count?: number;
 }
 
 export interface SearchTeamFilesBody {
@@ -248,11 +275,11 @@ export interface SearchTeamFilesBody {
   /** Set to true if an Or search should be performed vs an And search. */
   is_or_search: boolean | boolean[];
   /** Offset from UTC of user timezone for date searches. */
-  time_zone_offset?: number | number[];
+  time_zone_offset?: number | number[] | undefined;
   /** Set to true if deleted channels should be included in the search. (archived channels) */
-  include_deleted_channels?: boolean | boolean[];
+  include_deleted_channels?: boolean | boolean[] | undefined;
   /** The page to select. (Only works with Elasticsearch) */
-  page?: number | number[];
+  page?: number | number[] | undefined;
   /** The number of posts per page. (Only works with Elasticsearch) */
-  per_page?: number | number[];
+  per_page?: number | number[] | undefined;
 }

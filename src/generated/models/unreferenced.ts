@@ -5,27 +5,9 @@ import type { Group } from "./groups.js";
 import type { Team } from "./teams.js";
 import type { ChannelMember, User } from "./users.js";
 
-export interface AppError {
-  status_code?: number;
-  id: string;
-  message: string;
-  request_id?: string;
-  detailed_error: string;
-}
-
 export interface ChannelData {
   channel?: Channel;
   member?: ChannelMember;
-}
-
-/** An object describing group member information in a channel */
-export interface ChannelMemberCountByGroup {
-  /** ID of the group */
-  group_id?: string;
-  /** Total number of group members in the channel */
-  channel_member_count?: number;
-  /** Total number of unique timezones for the group members in the channel */
-  channel_member_timezones_count?: number;
 }
 
 /** group augmented with scheme admin information */
@@ -120,6 +102,13 @@ export interface OpenGraph {
     username?: string;
     gender?: string;
   };
+}
+
+export interface PostImage {
+  width: number;
+  height: number;
+  format: string;
+  frame_count?: number;
 }
 
 export interface PropertyFieldPatch {

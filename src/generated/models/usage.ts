@@ -3,10 +3,10 @@
 
 export interface PostsUsage {
   /** Total no. of posts */
-  count?: number;
+  count: number;
 }
 
 export interface StorageUsage {
   /** Total file storage usage for the instance in bytes rounded down to the most significant digit */
-  bytes?: number;
+  bytes: number;
 }

@@ -21,18 +21,25 @@ export interface ChannelMember {
   last_viewed_at: number;
   msg_count: number;
   mention_count: number;
-  notify_props?: ChannelNotifyProps;
+  notify_props: ChannelNotifyProps | null;
   /** The time in milliseconds the channel member was last updated */
   last_update_at: number;
+  mention_count_root: number;
+  urgent_mention_count: number;
+  msg_count_root: number;
+  scheme_guest?: boolean;
+  scheme_user: boolean;
+  scheme_admin: boolean;
+  explicit_roles?: string;
 }
 
 export type ChannelMemberWithTeamData = ChannelMember & {
   /** The display name of the team to which this channel belongs. */
-  team_display_name?: string;
+  team_display_name: string;
   /** The name of the team to which this channel belongs. */
-  team_name?: string;
+  team_name: string;
   /** The time at which the team to which this channel belongs was last updated. */
-  team_update_at?: number;
+  team_update_at: number;
 };
 
 export interface ChannelNotifyProps {
@@ -57,19 +64,21 @@ export interface ServerLimits {
 
 export interface Session {
   /** The time in milliseconds a session was created */
-  create_at?: number;
-  device_id?: string;
+  create_at: number;
+  device_id: string;
   /** The time in milliseconds a session will expire */
-  expires_at?: number;
-  id?: string;
-  is_oauth?: boolean;
+  expires_at: number;
+  id: string;
+  is_oauth: boolean;
   /** The time in milliseconds of the last activity of a session */
-  last_activity_at?: number;
-  props?: Record<string, unknown>;
-  roles?: string;
-  team_members?: TeamMember[];
-  token?: string;
-  user_id?: string;
+  last_activity_at: number;
+  props: Record<string, unknown> | null;
+  roles: string;
+  team_members: TeamMember[] | null;
+  token: string;
+  user_id: string;
+  expired_notify?: boolean;
+  local: boolean;
 }
 
 export interface StatusOK {
@@ -91,7 +100,7 @@ export interface TeamMember {
   /** Whether this team member holds the default admin role defined by the team's permissions scheme. */
   scheme_admin: boolean;
   /** The list of roles explicitly assigned to this team member, as a space separated list of role names. This list does *not* include any roles granted implicitly through permissions schemes. */
-  explicit_roles: string;
+  explicit_roles?: string;
   scheme_guest: boolean;
 }
 
@@ -107,21 +116,23 @@ export interface Timezone {
 /** an object containing information used to keep track of a file upload. */
 export interface UploadSession {
   /** The unique identifier for the upload. */
-  id?: string;
+  id: string;
   /** The type of the upload. */
-  type?: "attachment" | "import";
+  type: "attachment" | "import" | (string & {});
   /** The time the upload was created in milliseconds. */
-  create_at?: number;
+  create_at: number;
   /** The ID of the user performing the upload. */
-  user_id?: string;
+  user_id: string;
   /** The ID of the channel to upload to. */
   channel_id?: string;
   /** The name of the file to upload. */
-  filename?: string;
+  filename: string;
   /** The size of the file to upload in bytes. */
-  file_size?: number;
+  file_size: number;
   /** The amount of data uploaded in bytes. */
-  file_offset?: number;
+  file_offset: number;
+  remote_id?: string;
+  req_file_id?: string;
 }
 
 export interface User {
@@ -147,7 +158,7 @@ export interface User {
   last_picture_update?: number;
   failed_attempts?: number;
   mfa_active?: boolean;
-  timezone?: Timezone;
+  timezone?: Timezone | null;
   /** ID of accepted terms of service, if any. This field is not present if empty. */
   terms_of_service_id?: string;
   /** The time in milliseconds the user accepted the terms of service */
@@ -155,17 +166,28 @@ export interface User {
   position: string;
   is_bot?: boolean;
   bot_description?: string;
+  password?: string;
+  auth_data?: string;
+  allow_marketing?: boolean;
+  mfa_secret?: string;
+  remote_id?: string;
+  last_activity_at?: number;
+  bot_last_icon_update?: number;
+  disable_welcome_email?: boolean;
+  last_login?: number;
 }
 
 export interface UserAccessToken {
   /** Unique identifier for the token */
-  id?: string;
+  id: string;
   /** The token used for authentication */
   token?: string;
   /** The user the token authenticates for */
-  user_id?: string;
+  user_id: string;
   /** A description of the token usage */
-  description?: string;
+  description: string;
+  is_active: boolean;
+  expires_at?: number;
 }
 
 export interface UserAccessTokenSanitized {
@@ -188,9 +210,10 @@ export interface UserAuthData {
 
 export interface UserAutocomplete {
   /** A list of users that are the main result of the query */
-  users?: User[];
+  users: User[] | null;
   /** A special case list of users returned when autocompleting in a specific channel. Omitted when empty or not relevant */
   out_of_channel?: User[];
+  agents?: User[];
 }
 
 export interface UserNotifyProps {
@@ -234,20 +257,20 @@ export interface UsersStats {
 }
 
 export interface LoginBody {
-  id?: string;
-  login_id?: string;
+  id?: string | undefined;
+  login_id?: string | undefined;
   /** The MFA code, when the user has multi-factor authentication enabled. */
-  token?: string;
-  device_id?: string;
+  token?: string | undefined;
+  device_id?: string | undefined;
   /** Set to "true" to log in through LDAP only. */
-  ldap_only?: "true" | "false";
+  ldap_only?: "true" | "false" | undefined;
   /** The password used for email authentication. */
-  password?: string;
+  password?: string | undefined;
 }
 
 export interface LoginByCwsTokenBody {
-  login_id?: string;
-  cws_token?: string;
+  login_id?: string | undefined;
+  cws_token?: string | undefined;
 }
 
 export interface LoginSSOCodeExchangeBody {
@@ -268,29 +291,29 @@ export interface LoginSSOCodeExchangeResponse {
 
 export interface GetUsersQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of users per page. */
-  per_page?: number;
+  per_page?: number | undefined;
   /** The ID of the team to get users for. */
-  in_team?: string;
+  in_team?: string | undefined;
   /** The ID of the team to exclude users for. Must not be used with "in_team" query parameter. */
-  not_in_team?: string;
+  not_in_team?: string | undefined;
   /** The ID of the channel to get users for. */
-  in_channel?: string;
+  in_channel?: string | undefined;
   /** The ID of the channel to exclude users for. Must be used with "in_channel" query parameter. */
-  not_in_channel?: string;
+  not_in_channel?: string | undefined;
   /** The ID of the group to get users for. Must have `manage_system` permission. */
-  in_group?: string;
+  in_group?: string | undefined;
   /** When used with `not_in_channel` or `not_in_team`, returns only the users that are allowed to join the channel or team based on its group constrains. */
-  group_constrained?: boolean;
+  group_constrained?: boolean | undefined;
   /** Whether or not to list users that are not on any team. This option takes precendence over `in_team`, `in_channel`, and `not_in_channel`. */
-  without_team?: boolean;
+  without_team?: boolean | undefined;
   /** Whether or not to list only users that are active. This option cannot be used along with the `inactive` option. */
-  active?: boolean;
+  active?: boolean | undefined;
   /** Whether or not to list only users that are deactivated. This option cannot be used along with the `active` option. */
-  inactive?: boolean;
+  inactive?: boolean | undefined;
   /** Returns users that have this role. */
-  role?: string;
+  role?: string | undefined;
   /**
    * Sort is only available in conjunction with certain options below. The paging parameter is also always available.
    *
@@ -308,7 +331,7 @@ export interface GetUsersQuery {
    * When left blank, sorting is done by username. `display_name` will sort alphabetically by user's display name.
    * __Minimum server version__: 7.7
    */
-  sort?: string;
+  sort?: string | undefined;
   /**
    * Comma separated string used to filter users based on any of the specified system roles
    *
@@ -316,7 +339,7 @@ export interface GetUsersQuery {
    *
    * __Minimum server version__: 5.26
    */
-  roles?: string;
+  roles?: string | undefined;
   /**
    * Comma separated string used to filter users based on any of the specified channel roles, can only be used in conjunction with `in_channel`
    *
@@ -324,7 +347,7 @@ export interface GetUsersQuery {
    *
    * __Minimum server version__: 5.26
    */
-  channel_roles?: string;
+  channel_roles?: string | undefined;
   /**
    * Comma separated string used to filter users based on any of the specified team roles, can only be used in conjunction with `in_team`
    *
@@ -332,7 +355,7 @@ export interface GetUsersQuery {
    *
    * __Minimum server version__: 5.26
    */
-  team_roles?: string;
+  team_roles?: string | undefined;
 }
 
 export type GetUsersResponse = User[];
@@ -340,27 +363,27 @@ export type GetUsersResponse = User[];
 export interface CreateUserBody {
   email: string;
   username: string;
-  first_name?: string;
-  last_name?: string;
-  nickname?: string;
-  position?: string;
-  timezone?: Timezone;
+  first_name?: string | undefined;
+  last_name?: string | undefined;
+  nickname?: string | undefined;
+  position?: string | undefined;
+  timezone?: Timezone | undefined;
   /** Service-specific authentication data, such as email address. */
-  auth_data?: string;
+  auth_data?: string | undefined;
   /** The authentication service, one of "email", "gitlab", "ldap", "saml", "office365", "google", and "". */
-  auth_service?: string;
+  auth_service?: string | undefined;
   /** The password used for email authentication. */
-  password?: string;
-  locale?: string;
-  props?: Record<string, unknown>;
-  notify_props?: UserNotifyProps;
+  password?: string | undefined;
+  locale?: string | undefined;
+  props?: Record<string, unknown> | undefined;
+  notify_props?: UserNotifyProps | undefined;
 }
 
 export interface CreateUserQuery {
   /** Token id from an email invitation */
-  t?: string;
+  t?: string | undefined;
   /** Token id from an invitation link */
-  iid?: string;
+  iid?: string | undefined;
 }
 
 export type GetUsersByIdsBody = string[];
@@ -371,16 +394,14 @@ export interface GetUsersByIdsQuery {
    *
    * __Minimum server version__: 5.14
    */
-  since?: number;
+  since?: number | undefined;
 }
 
 export type GetUsersByIdsResponse = User[];
 
 export type GetUsersByGroupChannelIdsBody = string[];
 
-export interface GetUsersByGroupChannelIdsResponse {
-  "<CHANNEL_ID>"?: User[];
-}
+export type GetUsersByGroupChannelIdsResponse = Record<string, User[]>;
 
 export type GetUsersByUsernamesBody = string[];
 
@@ -390,36 +411,36 @@ export interface SearchUsersBody {
   /** The term to match against username, full name, nickname and email */
   term: string;
   /** If provided, only search users on this team */
-  team_id?: string;
+  team_id?: string | undefined;
   /** If provided, only search users not on this team */
-  not_in_team_id?: string;
+  not_in_team_id?: string | undefined;
   /** If provided, only search users in this channel */
-  in_channel_id?: string;
+  in_channel_id?: string | undefined;
   /** If provided, only search users not in this channel. Must specifiy `team_id` when using this option */
-  not_in_channel_id?: string;
+  not_in_channel_id?: string | undefined;
   /** If provided, only search users in this group. Must have `manage_system` permission. */
-  in_group_id?: string;
+  in_group_id?: string | undefined;
   /** When used with `not_in_channel_id` or `not_in_team_id`, returns only the users that are allowed to join the channel or team based on its group constrains. */
-  group_constrained?: boolean;
+  group_constrained?: boolean | undefined;
   /** When `true`, include deactivated users in the results */
-  allow_inactive?: boolean;
+  allow_inactive?: boolean | undefined;
   /** Set this to `true` if you would like to search for users that are not on a team. This option takes precendence over `team_id`, `in_channel_id`, and `not_in_channel_id`. */
-  without_team?: boolean;
+  without_team?: boolean | undefined;
   /**
    * The maximum number of users to return in the results
    *
    * __Available as of server version 5.6. Defaults to `100` if not provided or on an earlier server version.__
    */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 export type SearchUsersResponse = User[];
 
 export interface AutocompleteUsersQuery {
   /** Team ID */
-  team_id?: string;
+  team_id?: string | undefined;
   /** Channel ID */
-  channel_id?: string;
+  channel_id?: string | undefined;
   /** Username, nickname first name or last name */
   name: string;
   /**
@@ -427,63 +448,63 @@ export interface AutocompleteUsersQuery {
    *
    * __Available as of server version 5.6. Defaults to `100` if not provided or on an earlier server version.__
    */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 export interface GetTotalUsersStatsFilteredQuery {
   /** The ID of the team to get user stats for. */
-  in_team?: string;
+  in_team?: string | undefined;
   /** The ID of the channel to get user stats for. */
-  in_channel?: string;
+  in_channel?: string | undefined;
   /** If deleted accounts should be included in the count. */
-  include_deleted?: boolean;
+  include_deleted?: boolean | undefined;
   /** If bot accounts should be included in the count. */
-  include_bots?: boolean;
+  include_bots?: boolean | undefined;
   /**
    * Comma separated string used to filter users based on any of the specified system roles
    *
    * Example: `?roles=system_admin,system_user` will include users that are either system admins or system users
    */
-  roles?: string;
+  roles?: string | undefined;
   /**
    * Comma separated string used to filter users based on any of the specified channel roles, can only be used in conjunction with `in_channel`
    *
    * Example: `?in_channel=4eb6axxw7fg3je5iyasnfudc5y&channel_roles=channel_user` will include users that are only channel users and not admins or guests
    */
-  channel_roles?: string;
+  channel_roles?: string | undefined;
   /**
    * Comma separated string used to filter users based on any of the specified team roles, can only be used in conjunction with `in_team`
    *
    * Example: `?in_team=4eb6axxw7fg3je5iyasnfudc5y&team_roles=team_user` will include users that are only team users and not admins or guests
    */
-  team_roles?: string;
+  team_roles?: string | undefined;
 }
 
 export interface UpdateUserBody {
   id: string;
   email: string;
   username: string;
-  first_name?: string;
-  last_name?: string;
-  nickname?: string;
-  locale?: string;
-  position?: string;
-  timezone?: Timezone;
-  props?: Record<string, unknown>;
-  notify_props?: UserNotifyProps;
+  first_name?: string | undefined;
+  last_name?: string | undefined;
+  nickname?: string | undefined;
+  locale?: string | undefined;
+  position?: string | undefined;
+  timezone?: Timezone | undefined;
+  props?: Record<string, unknown> | undefined;
+  notify_props?: UserNotifyProps | undefined;
 }
 
 export interface PatchUserBody {
-  email?: string;
-  username?: string;
-  first_name?: string;
-  last_name?: string;
-  nickname?: string;
-  locale?: string;
-  position?: string;
-  timezone?: Timezone;
-  props?: Record<string, unknown>;
-  notify_props?: UserNotifyProps;
+  email?: string | undefined;
+  username?: string | undefined;
+  first_name?: string | undefined;
+  last_name?: string | undefined;
+  nickname?: string | undefined;
+  locale?: string | undefined;
+  position?: string | undefined;
+  timezone?: Timezone | undefined;
+  props?: Record<string, unknown> | undefined;
+  notify_props?: UserNotifyProps | undefined;
 }
 
 export interface UpdateUserRolesBody {
@@ -496,7 +517,7 @@ export interface UpdateUserActiveBody {
 
 export interface GetProfileImageQuery {
   /** Not used by the server. Clients can pass in the last picture update time of the user to potentially take advantage of caching */
-  _?: number;
+  _?: number | undefined;
 }
 
 export interface SetProfileImageBody {
@@ -515,7 +536,7 @@ export interface UpdateUserMfaBody {
   /** Use `true` to activate, `false` to deactivate */
   activate: boolean;
   /** The code produced by your MFA client. Required if `activate` is true */
-  code?: string;
+  code?: string | undefined;
 }
 
 export interface GenerateMfaSecretResponse {
@@ -537,7 +558,7 @@ export interface CheckUserMfaResponse {
 
 export interface UpdateUserPasswordBody {
   /** The current password for the user */
-  current_password?: string;
+  current_password?: string | undefined;
   /** The new password for the user */
   new_password: string;
 }
@@ -556,11 +577,11 @@ export interface RevokeSessionBody {
 
 export interface AttachDeviceExtraPropsBody {
   /** Mobile device id. For Android prefix the id with `android:` and Apple with `apple:` */
-  device_id?: string;
+  device_id?: string | undefined;
   /** Whether the mobile device has notifications disabled. Accepted values are "true" or "false". */
-  deviceNotificationDisabled?: string;
+  deviceNotificationDisabled?: string | undefined;
   /** Mobile app version. The version must be parseable as a semver. */
-  mobileVersion?: string;
+  mobileVersion?: string | undefined;
 }
 
 export type GetUserAuditsResponse = Audit[];
@@ -581,13 +602,13 @@ export interface SwitchAccountTypeBody {
   /** The service the user will use to login */
   new_service: string;
   /** The email of the user */
-  email?: string;
+  email?: string | undefined;
   /** The password used with the current service */
-  password?: string;
+  password?: string | undefined;
   /** The MFA code of the current service */
-  mfa_code?: string;
+  mfa_code?: string | undefined;
   /** The LDAP/AD id of the user */
-  ldap_id?: string;
+  ldap_id?: string | undefined;
 }
 
 export interface SwitchAccountTypeResponse {
@@ -597,9 +618,9 @@ export interface SwitchAccountTypeResponse {
 
 export interface GetUserAccessTokensForUserQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of tokens per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetUserAccessTokensForUserResponse = UserAccessTokenSanitized[];
@@ -611,9 +632,9 @@ export interface CreateUserAccessTokenBody {
 
 export interface GetUserAccessTokensQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of tokens per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetUserAccessTokensResponse = UserAccessTokenSanitized[];
@@ -651,16 +672,16 @@ export interface PublishUserTypingBody {
   /** The id of the channel to which to direct the typing event. */
   channel_id: string;
   /** The optional id of the root post of the thread to which the user is replying. If unset, the typing event is directed at the entire channel. */
-  parent_id?: string;
+  parent_id?: string | undefined;
 }
 
 export type GetUploadsForUserResponse = UploadSession[];
 
 export interface GetChannelMembersWithTeamDataForUserQuery {
   /** Page specifies which part of the results to return, by perPage. */
-  page?: number;
+  page?: number | undefined;
   /** The size of the returned chunk of results. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetChannelMembersWithTeamDataForUserResponse = ChannelMemberWithTeamData[];
@@ -683,9 +704,9 @@ export interface MigrateAuthToSamlBody {
 
 export interface GetUsersWithInvalidEmailsQuery {
   /** The page to select. */
-  page?: number;
+  page?: number | undefined;
   /** The number of users per page. */
-  per_page?: number;
+  per_page?: number | undefined;
 }
 
 export type GetUsersWithInvalidEmailsResponse = User[];

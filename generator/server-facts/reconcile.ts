@@ -1,0 +1,441 @@
+/**
+ * Makes the spec's response models say what the server sends. For every component an answer can contain and that
+ * stands for a server struct, each field is compared with the struct (spec/server/go-structs.json) and with
+ * @mattermost/types (the oldest supported release decides what is always there; the newest is a cross-check):
+ *
+ * - a field the server sends and the spec lacks is added, with the server's type;
+ * - a type the server contradicts is replaced by the server's, unless @mattermost/types sides with the spec
+ *   (then somebody has to decide, in spec/server/models.yaml);
+ * - a field the server may write as null (a nil pointer, slice, map or interface without omitempty) is nullable;
+ * - a field is required exactly when the struct always writes it (no omitempty) and the oldest supported server
+ *   surely sent it (@mattermost/types of that release has it as a required property); any other is optional;
+ * - a spec field the struct never writes is removed when models.yaml says so, or when the struct hides it
+ *   (json:"-"); otherwise it is undecided;
+ * - values of the server's enums are listed for the type but never checked (a newer server may add some).
+ *
+ * Every change is recorded as a drift entry (what the spec says, what the server sends, the source, the decision);
+ * entries nobody decided make `generate:check` fail.
+ */
+import type { SchemaObject } from "../model.js";
+import { refName } from "../model.js";
+import type { GoField, GoStruct, ServerFacts, WebappField } from "./facts.js";
+import { type GoSchemaContext, goSchema, kindOf, nilable, withNull } from "./go-schema.js";
+
+export type DriftKind =
+  | "missing"
+  | "type"
+  | "nullable"
+  | "required"
+  | "optional"
+  | "never-sent"
+  | "enum"
+  | "custom-encoding"
+  | "new-model";
+
+export interface DriftEntry {
+  schema: string;
+  field: string;
+  kind: DriftKind;
+  spec: string;
+  server: string;
+  source: string;
+  decision: string;
+  decided: boolean;
+}
+
+export interface DriftReport {
+  entries: DriftEntry[];
+  /** Component name -> the Go struct it was compared with. */
+  reconciled: Map<string, string>;
+  /** Components answers can contain that no server struct stands for. */
+  withoutFacts: string[];
+}
+
+export function reconcile(document: SchemaObject, facts: ServerFacts, responseRoots: Set<string>): DriftReport {
+  const components: Record<string, SchemaObject> = document.components.schemas;
+  const { go, webapp, models } = facts;
+  const entries: DriftEntry[] = [];
+  const reconciled = new Map<string, string>();
+  /** Go struct -> the component that stands for it. */
+  const componentOfStruct = new Map<string, string>();
+  const queue: string[] = [];
+  const created = new Set<string>();
+
+  const structOf = (schema: string): string | undefined => {
+    if (models.skip[schema] !== undefined) return undefined;
+    const name = models.models[schema]?.go ?? schema;
+    return go.structs[name] ? name : undefined;
+  };
+  const bind = (schema: string, struct: string) => {
+    if (reconciled.has(schema)) return;
+    reconciled.set(schema, struct);
+    if (!componentOfStruct.has(struct)) componentOfStruct.set(struct, schema);
+    queue.push(schema);
+  };
+  for (const [schema, mapping] of Object.entries(models.models)) {
+    const struct = mapping.go ?? schema;
+    if (go.structs[struct] && components[schema] && !componentOfStruct.has(struct))
+      componentOfStruct.set(struct, schema);
+  }
+
+  const ctx: GoSchemaContext = {
+    componentFor(struct) {
+      const known = componentOfStruct.get(struct) ?? (structOf(struct) === struct ? struct : undefined);
+      if (known && components[known]) {
+        bind(known, struct);
+        return known;
+      }
+      // A struct the spec has no model for: a new component, named after it.
+      let name = struct;
+      for (let n = 2; components[name] && reconciled.get(name) !== struct; n++) name = `${struct}${n}`;
+      if (!components[name]) {
+        components[name] = { type: "object", properties: {} };
+        created.add(name);
+        const s = go.structs[struct];
+        const what = `struct ${struct}, ${s ? flatten(s, go.structs).length : 0} fields`;
+        entries.push(entry(name, "", "new-model", "nothing", what, source(s), "added from the server"));
+      }
+      bind(name, struct);
+      return name;
+    },
+    enumOf: (named) => go.enums[named]?.values,
+  };
+  const source = (s: GoStruct | undefined, line?: number): string =>
+    s ? `${s.file}:${line ?? s.line} (${go.files[s.file]?.commit?.slice(0, 10) ?? "?"})` : "";
+
+  for (const name of [...responseRoots].sort()) {
+    const struct = structOf(name);
+    if (struct && components[name]) bind(name, struct);
+  }
+
+  while (queue.length > 0) {
+    const schemaName = queue.shift() as string;
+    const structName = reconciled.get(schemaName) as string;
+    const struct = go.structs[structName];
+    const mapping = models.models[schemaName] ?? {};
+    const decisions = mapping.fields ?? {};
+    const typesName = mapping.types === null ? undefined : (mapping.types ?? structName);
+    const oldest = typesName ? webapp.versions[models.oldest]?.[typesName] : undefined;
+    const newest = typesName ? webapp.versions[models.newest]?.[typesName] : undefined;
+    const target = ownPart(components[schemaName]);
+    const inherited = inheritedFields(components[schemaName], components);
+    const fields = flatten(struct, go.structs).filter((f) => !inherited.has(f.json));
+    // A model made from a struct is reported once (new-model), not field by field.
+    const isNew = created.has(schemaName);
+    const report = (
+      field: string,
+      kind: DriftKind,
+      spec: string,
+      server: string,
+      line: number | undefined,
+      d: string,
+    ) => {
+      if (isNew && kind !== "custom-encoding") return;
+      entries.push({ ...entry(schemaName, field, kind, spec, server, source(struct, line), d), decided: d !== "" });
+    };
+
+    if (struct.customMarshal) {
+      const decided = mapping.adds !== undefined || mapping.reason !== undefined;
+      report(
+        "",
+        "custom-encoding",
+        "",
+        "MarshalJSON",
+        struct.customMarshal.line,
+        decided ? (mapping.reason ?? "fields added below") : "",
+      );
+    }
+
+    const required = new Set<string>(target.required ?? []);
+    const requestRequired = [...required];
+    const sent = new Set<string>();
+    for (const field of fields) {
+      sent.add(field.json);
+      const decision = decisions[field.json];
+      const before = target.properties[field.json];
+      learnMapping(before, field.type, components, structOf, bind);
+      const server = withNull(
+        goSchema(field.type, ctx, field.asString),
+        nilable(field) && decision?.action !== "notNull",
+      );
+      const serverKind = kindOf(server, components);
+      const alwaysSent = !field.omitempty;
+      // Whether the oldest supported server surely sent it: @mattermost/types of that release relies on it (a
+      // required property); without such an interface, the spec documented it.
+      const oldField = oldest?.fields[field.json];
+      const inOldest = oldest ? oldField !== undefined && !oldField.optional : before !== undefined;
+      const must = alwaysSent && inOldest && decision?.action !== "optional";
+
+      if (decision?.action === "schema") {
+        target.properties[field.json] = { ...decision.schema };
+        report(field.json, "type", describe(before, components), serverKind, field.line, `decided: ${decision.reason}`);
+      } else if (before === undefined) {
+        target.properties[field.json] = server;
+        const why = newest && !(field.json in newest.fields) ? ` (not in @mattermost/types ${models.newest})` : "";
+        report(field.json, "missing", "nothing", serverKind, field.line, `added${why}`);
+      } else if (decision?.action === "server") {
+        target.properties[field.json] = {
+          ...server,
+          ...(before.description ? { description: before.description } : {}),
+        };
+        report(field.json, "type", describe(before, components), serverKind, field.line, `decided: ${decision.reason}`);
+      } else if (decision?.action === "spec") {
+        report(
+          field.json,
+          "type",
+          describe(before, components),
+          serverKind,
+          field.line,
+          `kept the spec's: ${decision.reason}`,
+        );
+      } else if (!compatible(kindOf(before, components), serverKind)) {
+        const types = newest?.fields[field.json];
+        const sidesWithSpec =
+          types !== undefined &&
+          coarse(types) === coarseKind(kindOf(before, components)) &&
+          coarse(types) !== coarseKind(serverKind);
+        target.properties[field.json] = {
+          ...server,
+          ...(before.description ? { description: before.description } : {}),
+        };
+        report(
+          field.json,
+          "type",
+          describe(before, components),
+          serverKind,
+          field.line,
+          sidesWithSpec ? "" : "the server's type",
+        );
+      } else {
+        const after = openEnum(before, server);
+        if (after !== before) target.properties[field.json] = after;
+        if (after !== before && before.enum) {
+          report(field.json, "enum", JSON.stringify(before.enum), "open", field.line, "values listed, not checked");
+        }
+        if (server.nullable === true && target.properties[field.json].nullable !== true) {
+          target.properties[field.json] = { ...target.properties[field.json], nullable: true };
+          report(field.json, "nullable", "never null", "may be null", field.line, "nullable");
+        }
+      }
+      if (must && !required.has(field.json)) {
+        required.add(field.json);
+        report(field.json, "required", "optional", "always sent", field.line, "required");
+      } else if (!must && required.has(field.json)) {
+        required.delete(field.json);
+        const why = !alwaysSent
+          ? "omitempty"
+          : !inOldest
+            ? `${oldField ? "optional" : "absent"} in @mattermost/types ${models.oldest}`
+            : decision?.reason;
+        report(
+          field.json,
+          "optional",
+          "required",
+          alwaysSent ? "not always sent" : "omitempty",
+          field.line,
+          `optional: ${why}`,
+        );
+      }
+    }
+
+    for (const [field, schema] of Object.entries(mapping.adds ?? {})) {
+      sent.add(field);
+      if (!target.properties[field]) {
+        target.properties[field] = { ...schema };
+        report(
+          field,
+          "missing",
+          "nothing",
+          kindOf(schema, components),
+          undefined,
+          "added (custom encoding, models.yaml)",
+        );
+      }
+      if (decisions[field]?.action !== "optional" && !required.has(field)) required.add(field);
+    }
+
+    for (const field of Object.keys(target.properties)) {
+      if (inherited.has(field) && !sent.has(field)) {
+        // Declared again beside the model it extends (ChannelWithTeamData.policy_id): that model's field decides.
+        delete target.properties[field];
+        required.delete(field);
+        report(field, "type", "declared twice", "one field", undefined, "the extended model's field decides");
+        continue;
+      }
+      if (sent.has(field)) continue;
+      const decision = decisions[field];
+      const hidden = struct.hidden?.find((h) => looseName(h.go) === looseName(field));
+      if (decision?.action === "keep") {
+        report(field, "never-sent", "documented", "not in the struct", undefined, `kept: ${decision.reason}`);
+        required.delete(field);
+      } else if (decision?.action === "remove" || hidden) {
+        delete target.properties[field];
+        required.delete(field);
+        report(
+          field,
+          "never-sent",
+          "documented",
+          hidden ? 'json:"-"' : "not in the struct",
+          hidden?.line,
+          `removed${decision ? `: ${decision.reason}` : " (hidden)"}`,
+        );
+      } else {
+        report(field, "never-sent", "documented", "not in the struct", undefined, "");
+      }
+    }
+    for (const field of Object.keys(decisions)) {
+      if (!sent.has(field) && !(field in target.properties) && decisions[field].action !== "remove") {
+        throw new Error(`models.yaml: ${schemaName}.${field} is decided but neither the spec nor the server has it`);
+      }
+    }
+    if (required.size > 0) target.required = [...required].filter((f) => f in target.properties);
+    else delete target.required;
+    // The spec's own required list describes what a request must carry (emit-schema.ts requestView).
+    components[schemaName]["x-server-struct"] = structName;
+    components[schemaName]["x-request-required"] = requestRequired.filter((f) => f in target.properties);
+  }
+
+  const withoutFacts = [...responseRoots].filter((n) => !reconciled.has(n) && components[n]).sort();
+  return { entries, reconciled, withoutFacts };
+}
+
+function entry(
+  schema: string,
+  field: string,
+  kind: DriftKind,
+  spec: string,
+  server: string,
+  src: string,
+  decision: string,
+): DriftEntry {
+  return { schema, field, kind, spec, server, source: src, decision, decided: true };
+}
+
+/** The object that holds a schema's own properties (the inline part of an allOf), created if needed. */
+function ownPart(schema: SchemaObject): SchemaObject {
+  if (Array.isArray(schema.allOf)) {
+    let own = schema.allOf.find((s: SchemaObject) => !refName(s));
+    if (!own) {
+      own = { type: "object", properties: {} };
+      schema.allOf.push(own);
+    }
+    own.properties ??= {};
+    return own;
+  }
+  if (!schema.type && !schema.properties) schema.type = "object";
+  schema.properties ??= {};
+  return schema;
+}
+
+/** Fields an allOf schema takes from the components it extends (reconciled on their own). */
+function inheritedFields(schema: SchemaObject, components: Record<string, SchemaObject>): Set<string> {
+  const out = new Set<string>();
+  for (const part of schema.allOf ?? []) {
+    const ref = refName(part);
+    const target = ref ? components[ref] : undefined;
+    if (!target) continue;
+    for (const key of Object.keys(ownPart(structuredClone(target)).properties)) out.add(key);
+    for (const key of inheritedFields(target, components)) out.add(key);
+  }
+  return out;
+}
+
+/** The fields a struct writes, embedded structs' promoted fields included (the outer field wins a name). */
+function flatten(struct: GoStruct, structs: Record<string, GoStruct>, depth = 0): GoField[] {
+  const own = new Map(struct.fields.map((f) => [f.json, f]));
+  if (depth < 5) {
+    for (const embed of struct.embeds ?? []) {
+      const inner = structs[embed.name];
+      if (!inner) continue;
+      for (const f of flatten(inner, structs, depth + 1)) if (!own.has(f.json)) own.set(f.json, f);
+    }
+  }
+  return [...own.values()];
+}
+
+/** When the spec refers to component T where the struct has struct S, and T has no struct of its own, T is S. */
+function learnMapping(
+  spec: SchemaObject,
+  type: GoField["type"],
+  components: Record<string, SchemaObject>,
+  structOf: (schema: string) => string | undefined,
+  bind: (schema: string, struct: string) => void,
+): void {
+  if (!spec || !type) return;
+  const ref = refName(spec) ?? refName(spec.allOf?.[0]);
+  if (ref && type.kind === "ref" && components[ref] && !structOf(ref)) bind(ref, type.name as string);
+  else if (spec.type === "array" && type.kind === "array" && type.items)
+    learnMapping(spec.items, type.items, components, structOf, bind);
+  else if (spec.additionalProperties && type.kind === "map" && type.values)
+    learnMapping(spec.additionalProperties, type.values, components, structOf, bind);
+}
+
+function compatible(spec: string, server: string): boolean {
+  if (server === "any" || spec === server) return true;
+  if (spec === "number" && server === "integer") return true;
+  // A documented object (inline or a component) where the struct has a map: the spec names the keys; keep it.
+  if ((spec === "object" || spec.startsWith("ref:")) && server === "map") return true;
+  const a = /^array<(.*)>$/.exec(spec);
+  const b = /^array<(.*)>$/.exec(server);
+  return a !== null && b !== null && compatible(a[1], b[1]);
+}
+
+function coarseKind(kind: string): string {
+  if (kind.startsWith("ref:") || kind === "map") return "object";
+  if (kind.startsWith("array<")) return "array";
+  return kind === "integer" ? "number" : kind;
+}
+
+function coarse(field: WebappField): string {
+  if (field.kind === "literal") return typeof field.values?.[0] === "number" ? "number" : "string";
+  if (field.kind === "map") return "object";
+  return field.kind;
+}
+
+function describe(schema: SchemaObject, components: Record<string, SchemaObject>): string {
+  const kind = kindOf(schema, components);
+  return schema?.nullable ? `${kind} | null` : kind;
+}
+
+/** A response enum lists its values for the type only (`x-enum`): a newer server may send one we do not know. */
+function openEnum(spec: SchemaObject, server: SchemaObject): SchemaObject {
+  const values = Array.isArray(spec.enum) ? spec.enum : undefined;
+  if (!values) return server["x-enum"] && !spec["x-enum"] ? { ...spec, "x-enum": server["x-enum"] } : spec;
+  const { enum: _, ...rest } = spec;
+  const merged = [...new Set([...values, ...(server["x-enum"] ?? [])])];
+  return { ...rest, "x-enum": merged };
+}
+
+/** A hidden field has no JSON name; compare its Go name with the spec's as words (AuthData ~ auth_data). */
+function looseName(name: string): string {
+  return name.replace(/_/g, "").toLowerCase();
+}
+
+/** Components an answer can contain: those 2xx responses refer to, and everything they refer to in turn. */
+export function responseRoots(document: SchemaObject): Set<string> {
+  const components: Record<string, SchemaObject> = document.components?.schemas ?? {};
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    const ref = refName(node);
+    if (ref) {
+      if (found.has(ref) || !components[ref]) return;
+      found.add(ref);
+      visit(components[ref]);
+      return;
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  for (const item of Object.values<SchemaObject>(document.paths ?? {})) {
+    for (const op of Object.values<SchemaObject>(item ?? {})) {
+      for (const [status, response] of Object.entries<SchemaObject>(op?.responses ?? {})) {
+        if (/^2\d\d$/.test(status)) visit(response?.content);
+      }
+    }
+  }
+  return found;
+}
