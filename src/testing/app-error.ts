@@ -137,6 +137,9 @@ export const Errors = {
   ),
   // app/reaction.go DeleteReactionForPost: not there
   reactionMissing: err(404, "app.reaction.get_for_post.app_error", "Unable to get reactions for post."),
+  // model/bot.go MakeBotNotFoundError (bot.go 0e1dc0e7b99cac833fe841d9ce1900c575caf8f8), from app/bot.go GetBot
+  // (the English text is ours, not read from en.json)
+  botMissing: err(404, "store.sql_bot.get.missing.app_error", "Unable to find the existing bot."),
   // app/user_access_token.go
   tokenMissing: err(404, "app.user_access_token.get_by_user.app_error", "Unable to get user access tokens."),
 };

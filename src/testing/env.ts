@@ -1,15 +1,16 @@
 /** What the fake server's handlers share: the state, the event stream, counters, and small helpers. */
 import { Errors } from "./app-error.js";
 import { isValidId } from "./ids.js";
+import type { Viewer } from "./records/users.js";
 import type { Context } from "./router.js";
 import type { ChannelRecord, Store, UserRecord } from "./store.js";
 
 /** Who receives an event (model.WebsocketBroadcast). */
 export interface Broadcast {
-  user_id?: string;
-  channel_id?: string;
-  team_id?: string;
-  omit_users?: Record<string, boolean>;
+  user_id?: string | undefined;
+  channel_id?: string | undefined;
+  team_id?: string | undefined;
+  omit_users?: Record<string, boolean> | undefined;
 }
 
 export interface Stats {
@@ -63,6 +64,12 @@ export function requireSelfOrAdmin(ctx: Context, user: UserRecord, permission = 
 
 export function isAdmin(user: UserRecord): boolean {
   return user.roles.split(" ").includes("system_admin");
+}
+
+/** Who reads an answer (user records are shown differently to their owner, admins and others). */
+export function viewer(ctx: Context): Viewer {
+  const me = ctx.me();
+  return { id: me.id, admin: isAdmin(me) };
 }
 
 export function channelParam(ctx: Context, env: Env, name = "channel_id"): ChannelRecord {

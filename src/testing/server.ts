@@ -1,8 +1,8 @@
 /**
  * createTestServer(): an in-process fake of the core of Mattermost (HTTP and WebSocket) on a free loopback port,
  * seeded with users, a bot, a team and channels. Stateful, with the server's status codes, error ids and JSON
- * shapes; every JSON answer is checked against the spec's schema (with our overlay) before it is sent. An
- * operation it does not implement answers 501 naming the operation, never a fake success.
+ * shapes; every JSON answer, and every record an event carries, is checked against the generated models (strict)
+ * before it is sent. An operation it does not implement answers 501 naming the operation, never a fake success.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -14,24 +14,27 @@ import { groupTables } from "../generated/groups/index.js";
 import { operations } from "../generated/operations.js";
 import { AppErrorReply, Errors } from "./app-error.js";
 import type { Broadcast, Env, Stats } from "./env.js";
+import { checkEvent } from "./event-shapes.js";
 import { registerFiles } from "./handlers/files.js";
 import { registerPosts } from "./handlers/posts.js";
 import { registerTeamsAndChannels } from "./handlers/teams-channels.js";
 import { registerUsers } from "./handlers/users.js";
-import { newId } from "./ids.js";
 import { type Context, matchTemplate, type Reply, Router } from "./router.js";
 import { type ChannelRecord, Store, type TeamRecord, type UserRecord } from "./store.js";
 import { WebSocketHub, type WebSocketOptions } from "./websocket.js";
 
 export interface TestServerOptions {
-  /** Check every JSON answer against the spec's schema; a mismatch answers 500 and is recorded. Default true. */
-  validateResponses?: boolean;
+  /**
+   * Check every JSON answer (and every record an event carries) against the generated models; a mismatched answer
+   * is a 500, and every mismatch is recorded in `invalidResponses`. Default true.
+   */
+  validateResponses?: boolean | undefined;
   /** Server version reported in headers and `hello`. Default "10.11.0". */
-  serverVersion?: string;
+  serverVersion?: string | undefined;
   /** WebSocket timings (ms): authTimeout 5000, pingInterval 60000, pongTimeout 100000 by default. */
-  webSocket?: Partial<WebSocketOptions>;
+  webSocket?: { [K in keyof WebSocketOptions]?: WebSocketOptions[K] | undefined } | undefined;
   /** Serve HTTPS and WSS with this certificate and key (PEM), to test TLS options. */
-  tls?: { key: string; cert: string };
+  tls?: { key: string; cert: string } | undefined;
 }
 
 export interface TestUser {
@@ -45,14 +48,14 @@ export interface TestUser {
 
 /** What the next matching requests get instead of a normal answer. */
 export type Fault =
-  | { status: number; retryAfter?: number; body?: string | Record<string, unknown> }
+  | { status: number; retryAfter?: number | undefined; body?: string | Record<string, unknown> | undefined }
   | { delay: number }
   | { drop: "before-answer" | "mid-answer" };
 
 export interface FaultMatch {
-  method?: string;
+  method?: string | undefined;
   /** A path (exact) or a pattern the path must match. */
-  path?: string | RegExp;
+  path?: string | RegExp | undefined;
 }
 
 export interface Faults {
@@ -87,7 +90,7 @@ export interface TestServer {
   channels: { townSquare: ChannelInfo; offTopic: ChannelInfo; general: ChannelInfo; private: ChannelInfo };
   stats: Readonly<Stats>;
   faults: Faults;
-  /** Answers that failed the server's own schema check (should stay empty). */
+  /** Answers and event records that failed the server's own schema check (should stay empty). */
   invalidResponses: string[];
   /** Operation ids the fake implements. */
   implemented: ReadonlySet<string>;
@@ -148,7 +151,11 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     stats,
     serverVersion,
     plugins: PLUGINS,
-    publish: (...args) => hub?.publish(...args),
+    publish: (event, data, broadcast, perUser) => {
+      // The records an event carries are checked like answers (the per-receiver additions are plain values).
+      if (validate) invalidResponses.push(...checkEvent(validator, event, data));
+      hub?.publish(event, data, broadcast, perUser);
+    },
   };
   hub = new WebSocketHub(env, {
     authTimeout: options.webSocket?.authTimeout ?? 5_000,
@@ -167,7 +174,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   }
 
   const served = new Map<string, number>();
-  const queued: { fault: Fault; match?: FaultMatch }[] = [];
+  const queued: { fault: Fault; match?: FaultMatch | undefined }[] = [];
   const takeFault = (method: string, path: string): Fault | undefined => {
     const at = queued.findIndex(({ match }) => {
       if (match?.method && match.method.toUpperCase() !== method) return false;
@@ -272,7 +279,9 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
       silenceWebSockets: (on = true) => hub?.silence(on),
       refuseWebSockets: (on = true) => hub?.refuse(on),
       expireSession: (token) => {
-        for (const session of store.sessions.values()) if (!token || session.token === token) session.expired = true;
+        // Session.IsExpired: past its expires_at.
+        const past = Date.now() - 1;
+        for (const session of store.sessions.values()) if (!token || session.token === token) session.expires_at = past;
       },
     },
     close: async () => {
@@ -295,8 +304,7 @@ function context(
   const cookie = /(?:^|;\s*)MMAUTHTOKEN=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
   const token =
     header && /^bearer /i.test(header) ? header.slice(7).trim() : (cookie ?? url.searchParams.get("access_token"));
-  const found = token ? store.sessions.get(token) : undefined;
-  const session = found && !found.expired ? found : undefined;
+  const session = token ? store.activeSession(token) : undefined;
   return {
     req,
     method: req.method ?? "GET",
@@ -307,7 +315,7 @@ function context(
     requestId,
     session,
     me: () => {
-      const user = session && store.users.get(session.userId);
+      const user = session && store.users.get(session.user_id);
       if (user?.delete_at !== 0) throw Errors.sessionExpired();
       return user;
     },
@@ -332,10 +340,7 @@ function notImplemented(method: string, path: string): AppErrorReply {
   );
 }
 
-function faultReply(
-  fault: { status: number; retryAfter?: number; body?: string | Record<string, unknown> },
-  requestId: string,
-): Reply {
+function faultReply(fault: Extract<Fault, { status: number }>, requestId: string): Reply {
   if (fault.status === 429) {
     // app/ratelimit.go: http.Error(w, "limit exceeded", 429) with the rate-limit headers.
     const seconds = String(fault.retryAfter ?? 1);
@@ -380,17 +385,7 @@ function send(res: ServerResponse, reply: Reply, requestId: string, version: str
 
 /** The seed: an admin, a user, an MFA user and a bot; a team with four channels everyone is in. */
 function seedState(store: Store) {
-  const tokenFor = (user: UserRecord, description: string) => {
-    const session = store.createSession(user.id, "access_token");
-    store.accessTokens.set(`seed-${user.id}`, {
-      id: `seed-${user.id}`,
-      token: session.token,
-      user_id: user.id,
-      description,
-      is_active: true,
-    });
-    return session.token;
-  };
+  const tokenFor = (user: UserRecord, description: string) => store.createAccessToken(user, description).token;
   const person = (username: string, roles: string, first: string, last: string, mfaSecret?: string) => {
     const password = `${username}-Passw0rd!`;
     const user = store.createUser(
@@ -403,13 +398,8 @@ function seedState(store: Store) {
   const regular = person("hansolo", "system_user", "Han", "Solo");
   const mfaSecret = "JBSWY3DPEHPK3PXP";
   const mfa = person("leia", "system_user", "Leia", "Organa", mfaSecret);
-  const botUser = store.createUser({
-    username: "rebel-bot",
-    email: "rebel-bot@localhost",
-    is_bot: true,
-    bot_description: "The test bot",
-    roles: "system_user",
-  });
+  const bot = store.createBot({ username: "rebel-bot", description: "The test bot", owner_id: admin.user.id });
+  const botUser = store.users.get(bot.user_id) as UserRecord;
 
   const team: TeamRecord = store.createTeam({ name: "rebellion", display_name: "Rebellion", type: "O" });
   const channel = (name: string, display: string, type: "O" | "P"): ChannelRecord =>
@@ -429,28 +419,7 @@ function seedState(store: Store) {
     [admin.user, "Welcome to the Rebellion! This is a fake Mattermost server for tests and demos."],
     [regular.user, "Never tell me the odds."],
   ] as const) {
-    const at = store.now();
-    const id = newId();
-    store.posts.set(id, {
-      id,
-      create_at: at,
-      update_at: at,
-      edit_at: 0,
-      delete_at: 0,
-      is_pinned: false,
-      user_id: author.id,
-      channel_id: channels.general.id,
-      root_id: "",
-      original_id: "",
-      message,
-      type: "",
-      props: {},
-      hashtags: "",
-      file_ids: [],
-      pending_post_id: "",
-      reply_count: 0,
-      last_reply_at: 0,
-    });
+    store.createPost({ user_id: author.id, channel_id: channels.general.id, message });
   }
   const info = (c: ChannelRecord): ChannelInfo => ({ id: c.id, name: c.name, display_name: c.display_name });
   const testUser = (p: { user: UserRecord; password: string }) => ({

@@ -1,199 +1,58 @@
 /**
- * The fake server's state, in memory. Records have the JSON shape the real server sends (field names and types of
- * the Go structs in server/public/model), so handlers can return them as they are.
+ * The fake server's state, in memory. Records hold every field of the server's Go structs (server/public/model);
+ * the builders in records/ give each kind its defaults, and its `*Json` function writes it as the server does.
+ * Handlers create records only through the store, so no handler repeats a default.
  */
 import { newId } from "./ids.js";
+import { type ChannelMemberRecord, type ChannelRecord, newChannel, newChannelMember } from "./records/channels.js";
+import {
+  type FileInfoRecord,
+  newFileInfo,
+  newPost,
+  newReaction,
+  type PostRecord,
+  postJson,
+  type ReactionRecord,
+} from "./records/posts.js";
+import {
+  type AccessTokenRecord,
+  newAccessTokenSession,
+  newLoginSession,
+  type SessionRecord,
+  sessionExpired,
+} from "./records/sessions.js";
+import { newTeam, newTeamMember, type TeamMemberRecord, type TeamRecord } from "./records/teams.js";
+import {
+  type BotRecord,
+  newStatus,
+  newUser,
+  type PreferenceRecord,
+  type StatusRecord,
+  type UserRecord,
+} from "./records/users.js";
 
-export interface UserRecord {
-  id: string;
-  create_at: number;
-  update_at: number;
-  delete_at: number;
-  username: string;
-  auth_data: string;
-  auth_service: string;
-  email: string;
-  email_verified: boolean;
-  nickname: string;
-  first_name: string;
-  last_name: string;
-  position: string;
-  roles: string;
-  props: Record<string, string>;
-  notify_props: Record<string, string>;
-  last_password_update: number;
-  last_picture_update: number;
-  locale: string;
-  timezone: Record<string, string>;
-  mfa_active: boolean;
-  is_bot: boolean;
-  bot_description: string;
-  disable_welcome_email: boolean;
-}
+export type { ChannelMemberRecord, ChannelRecord } from "./records/channels.js";
+export type { FileInfoRecord, PostRecord, ReactionRecord } from "./records/posts.js";
+export type { AccessTokenRecord, SessionRecord } from "./records/sessions.js";
+export type { TeamMemberRecord, TeamRecord } from "./records/teams.js";
+export type { BotRecord, PreferenceRecord, StatusRecord, UserRecord } from "./records/users.js";
 
 export interface Secrets {
   password?: string;
-  mfaSecret?: string;
-}
-
-export interface SessionRecord {
-  token: string;
-  userId: string;
-  createAt: number;
-  /** Personal access token sessions are not ended by logout. */
-  kind: "login" | "access_token";
-  expired: boolean;
-}
-
-export interface AccessTokenRecord {
-  id: string;
-  token: string;
-  user_id: string;
-  description: string;
-  is_active: boolean;
-}
-
-export interface TeamRecord {
-  id: string;
-  create_at: number;
-  update_at: number;
-  delete_at: number;
-  display_name: string;
-  name: string;
-  description: string;
-  email: string;
-  type: string;
-  company_name: string;
-  allowed_domains: string;
-  invite_id: string;
-  allow_open_invite: boolean;
-  scheme_id: string;
-  group_constrained: boolean;
-  cloud_limits_archived: boolean;
-}
-
-export interface ChannelRecord {
-  id: string;
-  create_at: number;
-  update_at: number;
-  delete_at: number;
-  team_id: string;
-  type: string;
-  display_name: string;
-  name: string;
-  header: string;
-  purpose: string;
-  last_post_at: number;
-  total_msg_count: number;
-  extra_update_at: number;
-  creator_id: string;
-  last_root_post_at: number;
-  total_msg_count_root: number;
-}
-
-export interface PostRecord {
-  id: string;
-  create_at: number;
-  update_at: number;
-  edit_at: number;
-  delete_at: number;
-  is_pinned: boolean;
-  user_id: string;
-  channel_id: string;
-  root_id: string;
-  original_id: string;
-  message: string;
-  type: string;
-  props: Record<string, unknown>;
-  hashtags: string;
-  file_ids: string[];
-  pending_post_id: string;
-  reply_count: number;
-  last_reply_at: number;
-  has_reactions?: boolean;
-  metadata?: Record<string, unknown>;
+  mfaSecret?: string | undefined;
 }
 
 export interface FileRecord {
-  info: {
-    id: string;
-    user_id: string;
-    post_id?: string;
-    channel_id: string;
-    create_at: number;
-    update_at: number;
-    delete_at: number;
-    name: string;
-    extension: string;
-    size: number;
-    mime_type: string;
-    has_preview_image?: boolean;
-    mini_preview: null;
-    remote_id: string;
-    archived: boolean;
-  };
+  info: FileInfoRecord;
   bytes: Buffer;
-}
-
-export interface ReactionRecord {
-  user_id: string;
-  post_id: string;
-  emoji_name: string;
-  create_at: number;
-  update_at: number;
-  delete_at: number;
-  remote_id: string;
-  channel_id: string;
-}
-
-export interface StatusRecord {
-  user_id: string;
-  status: string;
-  manual: boolean;
-  last_activity_at: number;
-  dnd_end_time: number;
-}
-
-export interface PreferenceRecord {
-  user_id: string;
-  category: string;
-  name: string;
-  value: string;
-}
-
-export interface TeamMemberRecord {
-  team_id: string;
-  user_id: string;
-  roles: string;
-  delete_at: number;
-  scheme_guest: boolean;
-  scheme_user: boolean;
-  scheme_admin: boolean;
-  explicit_roles: string;
-}
-
-export interface ChannelMemberRecord {
-  channel_id: string;
-  user_id: string;
-  roles: string;
-  last_viewed_at: number;
-  msg_count: number;
-  mention_count: number;
-  mention_count_root: number;
-  urgent_mention_count: number;
-  msg_count_root: number;
-  notify_props: Record<string, string>;
-  last_update_at: number;
-  scheme_guest: boolean;
-  scheme_user: boolean;
-  scheme_admin: boolean;
-  explicit_roles: string;
 }
 
 export class Store {
   readonly users = new Map<string, UserRecord>();
-  /** Passwords and MFA secrets live apart from the users, so that a user record can be answered as it is. */
+  /** Passwords and MFA secrets live apart from the users, so that no answer can carry them. */
   readonly secrets = new Map<string, Secrets>();
+  readonly bots = new Map<string, BotRecord>();
+  /** By token. */
   readonly sessions = new Map<string, SessionRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly teams = new Map<string, TeamRecord>();
@@ -226,60 +85,69 @@ export class Store {
   }
 
   createUser(fields: Partial<UserRecord> & { username: string; email: string }, secrets: Secrets = {}): UserRecord {
-    const at = this.now();
-    const user: UserRecord = {
-      id: newId(),
-      create_at: at,
-      update_at: at,
-      delete_at: 0,
-      auth_data: "",
-      auth_service: "",
-      email_verified: true,
-      nickname: "",
-      first_name: "",
-      last_name: "",
-      position: "",
-      roles: "system_user",
-      props: {},
-      notify_props: {
-        channel: "true",
-        comments: "never",
-        desktop: "mention",
-        desktop_sound: "true",
-        email: "true",
-        first_name: "false",
-        mention_keys: "",
-        push: "mention",
-        push_status: "away",
-      },
-      last_password_update: at,
-      last_picture_update: 0,
-      locale: "en",
-      timezone: { automaticTimezone: "", manualTimezone: "", useAutomaticTimezone: "true" },
+    const user = newUser(newId(), this.now(), {
       mfa_active: Boolean(secrets.mfaSecret),
-      is_bot: false,
-      bot_description: "",
-      disable_welcome_email: false,
       ...fields,
       username: fields.username.toLowerCase(),
       email: fields.email.toLowerCase(),
-    };
+    });
     this.users.set(user.id, user);
     this.secrets.set(user.id, secrets);
-    this.statuses.set(user.id, {
-      user_id: user.id,
-      status: "offline",
-      manual: false,
-      last_activity_at: 0,
-      dnd_end_time: 0,
-    });
+    this.statuses.set(user.id, newStatus(user.id));
     return user;
   }
 
-  createSession(userId: string, kind: SessionRecord["kind"], token = newId()): SessionRecord {
-    const session: SessionRecord = { token, userId, createAt: this.now(), kind, expired: false };
-    this.sessions.set(token, session);
+  /** A bot and its user, as app/bot.go CreateBot makes them (model.UserFromBot: first name = display name). */
+  createBot(fields: Pick<BotRecord, "username" | "owner_id"> & Partial<BotRecord>): BotRecord {
+    const user = this.createUser({
+      username: fields.username,
+      email: `${fields.username}@localhost`,
+      first_name: fields.display_name ?? "",
+      is_bot: true,
+      bot_description: fields.description ?? "",
+    });
+    const bot: BotRecord = {
+      display_name: "",
+      description: "",
+      last_icon_update: 0,
+      create_at: user.create_at,
+      update_at: user.update_at,
+      delete_at: 0,
+      ...fields,
+      user_id: user.id,
+      username: user.username,
+    };
+    this.bots.set(bot.user_id, bot);
+    return bot;
+  }
+
+  /** A password (or MFA) login's session. */
+  createLoginSession(user: UserRecord): SessionRecord {
+    const session = newLoginSession({ id: newId(), token: newId(), csrf: newId() }, this.now(), user.id, user.roles);
+    this.sessions.set(session.token, session);
     return session;
+  }
+
+  /** A personal access token and the session it opens. */
+  createAccessToken(user: UserRecord, description: string): AccessTokenRecord {
+    const token: AccessTokenRecord = {
+      id: newId(),
+      token: newId(),
+      user_id: user.id,
+      description,
+      is_active: true,
+      expires_at: 0,
+    };
+    this.accessTokens.set(token.id, token);
+    const session = newAccessTokenSession(newId(), this.now(), token, user);
+    this.sessions.set(session.token, session);
+    return token;
+  }
+
+  /** The session of a token, unless it expired. */
+  activeSession(token: string): SessionRecord | undefined {
+    const session = this.sessions.get(token);
+    return session && !sessionExpired(session) ? session : undefined;
   }
 
   teamByName(name: string): TeamRecord | undefined {
@@ -288,23 +156,7 @@ export class Store {
   }
 
   createTeam(fields: Pick<TeamRecord, "name" | "display_name" | "type"> & Partial<TeamRecord>): TeamRecord {
-    const at = this.now();
-    const team: TeamRecord = {
-      id: newId(),
-      create_at: at,
-      update_at: at,
-      delete_at: 0,
-      description: "",
-      email: "",
-      company_name: "",
-      allowed_domains: "",
-      invite_id: newId(),
-      allow_open_invite: fields.type === "O",
-      scheme_id: "",
-      group_constrained: false,
-      cloud_limits_archived: false,
-      ...fields,
-    };
+    const team = newTeam(newId(), newId(), this.now(), fields);
     this.teams.set(team.id, team);
     return team;
   }
@@ -313,16 +165,7 @@ export class Store {
     const key = `${teamId}:${userId}`;
     const existing = this.teamMembers.get(key);
     if (existing && existing.delete_at === 0) return existing;
-    const member: TeamMemberRecord = {
-      team_id: teamId,
-      user_id: userId,
-      roles: admin ? "team_user team_admin" : "team_user",
-      delete_at: 0,
-      scheme_guest: false,
-      scheme_user: true,
-      scheme_admin: admin,
-      explicit_roles: "",
-    };
+    const member = newTeamMember(teamId, userId, admin);
     this.teamMembers.set(key, member);
     return member;
   }
@@ -341,21 +184,7 @@ export class Store {
   createChannel(
     fields: Pick<ChannelRecord, "team_id" | "name" | "display_name" | "type" | "creator_id"> & Partial<ChannelRecord>,
   ): ChannelRecord {
-    const at = this.now();
-    const channel: ChannelRecord = {
-      id: newId(),
-      create_at: at,
-      update_at: at,
-      delete_at: 0,
-      header: "",
-      purpose: "",
-      last_post_at: at,
-      total_msg_count: 0,
-      extra_update_at: 0,
-      last_root_post_at: at,
-      total_msg_count_root: 0,
-      ...fields,
-    };
+    const channel = newChannel(newId(), this.now(), fields);
     this.channels.set(channel.id, channel);
     return channel;
   }
@@ -364,30 +193,7 @@ export class Store {
     const key = `${channelId}:${userId}`;
     const existing = this.channelMembers.get(key);
     if (existing) return existing;
-    const at = this.now();
-    const member: ChannelMemberRecord = {
-      channel_id: channelId,
-      user_id: userId,
-      roles: admin ? "channel_user channel_admin" : "channel_user",
-      last_viewed_at: at,
-      msg_count: 0,
-      mention_count: 0,
-      mention_count_root: 0,
-      urgent_mention_count: 0,
-      msg_count_root: 0,
-      notify_props: {
-        desktop: "default",
-        email: "default",
-        mark_unread: "all",
-        push: "default",
-        ignore_channel_mentions: "default",
-      },
-      last_update_at: at,
-      scheme_guest: false,
-      scheme_user: true,
-      scheme_admin: admin,
-      explicit_roles: "",
-    };
+    const member = newChannelMember(channelId, userId, admin, this.now());
     this.channelMembers.set(key, member);
     return member;
   }
@@ -400,5 +206,48 @@ export class Store {
     const ids: string[] = [];
     for (const member of this.channelMembers.values()) if (member.channel_id === channelId) ids.push(member.user_id);
     return ids;
+  }
+
+  /** A post, counted in its channel (last_post_at, total_msg_count, and the root counters for a root). */
+  createPost(fields: Pick<PostRecord, "user_id" | "channel_id" | "message"> & Partial<PostRecord>): PostRecord {
+    const post = newPost(newId(), this.now(), fields);
+    this.posts.set(post.id, post);
+    const channel = this.channels.get(post.channel_id);
+    if (channel) {
+      channel.last_post_at = post.create_at;
+      channel.total_msg_count++;
+      if (!post.root_id) {
+        channel.last_root_post_at = post.create_at;
+        channel.total_msg_count_root++;
+      }
+    }
+    return post;
+  }
+
+  /** The post as answers and events carry it, with its files, reactions and the thread's reply count. */
+  postJson(post: PostRecord): Record<string, unknown> {
+    const rootId = post.root_id || post.id;
+    let replyCount = 0;
+    for (const p of this.posts.values()) if (p.root_id === rootId && p.delete_at === 0) replyCount++;
+    const files = (post.file_ids ?? []).map((id) => this.files.get(id)?.info).filter((f) => f !== undefined);
+    const reactions = [...this.reactions.values()].filter((r) => r.post_id === post.id);
+    return postJson(post, { files, reactions, replyCount });
+  }
+
+  createFile(
+    fields: Pick<FileInfoRecord, "user_id" | "channel_id" | "name" | "extension" | "size" | "mime_type"> &
+      Partial<FileInfoRecord>,
+    bytes: Buffer,
+  ): FileInfoRecord {
+    const info = newFileInfo(newId(), this.now(), fields);
+    this.files.set(info.id, { info, bytes });
+    return info;
+  }
+
+  /** Saves a reaction (one per user, post and emoji). */
+  addReaction(fields: Pick<ReactionRecord, "user_id" | "post_id" | "emoji_name" | "channel_id">): ReactionRecord {
+    const reaction = newReaction(this.now(), fields);
+    this.reactions.set(`${reaction.post_id}:${reaction.user_id}:${reaction.emoji_name}`, reaction);
+    return reaction;
   }
 }

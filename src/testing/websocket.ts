@@ -374,8 +374,7 @@ export class WebSocketHub {
   }
 
   #userOf(token: string): string | undefined {
-    const session = this.env.store.sessions.get(token);
-    return session && !session.expired ? session.userId : undefined;
+    return this.env.store.activeSession(token)?.user_id;
   }
 
   /** Fault control: closes every socket with this code (1006: drops them without a close frame). */

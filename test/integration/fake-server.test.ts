@@ -257,6 +257,10 @@ describe("the fake server's seed and its REST surface", () => {
     await admin.channels.getChannel(server.channels.general.id);
     await admin.channels.getChannelMember(server.channels.general.id, server.user.id);
     await admin.preferences.getPreferencesByCategory("me", "display_settings");
+    await admin.users.getSessions("me");
+    await admin.bots.getBot(server.bot.id);
+    const [token] = await admin.users.getUserAccessTokensForUser("me");
+    await admin.users.getUserAccessToken(token.id ?? "");
     await admin.users.logout();
     const uploaded = await admin.files.uploadFile({ channel_id: server.channels.general.id, files: { "i.png": PNG } });
     const id = uploaded.file_infos?.[0].id ?? "";

@@ -34,7 +34,10 @@ const user = {
   locale: "en",
 };
 
-const handler = (req: { url?: string; method?: string; body: Buffer }, res: import("node:http").ServerResponse) => {
+const handler = (
+  req: { url?: string | undefined; method?: string | undefined; body: Buffer },
+  res: import("node:http").ServerResponse,
+) => {
   const url = new URL(req.url ?? "/", "http://x");
   if (url.pathname === "/api/v4/users/me") return json(res, 200, user, { "x-request-id": "rid-1" });
   if (url.pathname === "/api/v4/files/f1") {

@@ -192,13 +192,15 @@ export interface UserAccessToken {
 
 export interface UserAccessTokenSanitized {
   /** Unique identifier for the token */
-  id?: string;
+  id: string;
   /** The user the token authenticates for */
-  user_id?: string;
+  user_id: string;
   /** A description of the token usage */
-  description?: string;
+  description: string;
   /** Indicates whether the token is active */
-  is_active?: boolean;
+  is_active: boolean;
+  token?: string;
+  expires_at?: number;
 }
 
 export interface UserAuthData {

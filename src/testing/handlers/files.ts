@@ -1,14 +1,15 @@
 /** File uploads and downloads (api4/file.go), plugins and the health check. */
 import { Errors } from "../app-error.js";
 import { type Env, isAdmin, requireChannelAccess } from "../env.js";
-import { isValidId, newId } from "../ids.js";
+import { isValidId } from "../ids.js";
+import { fileInfoJson } from "../records/posts.js";
 import type { Context, Router } from "../router.js";
 import type { ChannelRecord, FileRecord } from "../store.js";
 
 interface Part {
   name: string;
-  filename?: string;
-  contentType?: string;
+  filename?: string | undefined;
+  contentType?: string | undefined;
   data: Buffer;
 }
 
@@ -75,27 +76,19 @@ export function registerFiles(router: Router, env: Env): void {
     const me = ctx.me();
     const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase() ?? "";
     const mime = type && type !== "application/octet-stream" ? type : (TYPES[extension] ?? "application/octet-stream");
-    const at = store.now();
-    const size = dimensions(data, mime);
-    const info: FileRecord["info"] = {
-      id: newId(),
-      user_id: me.id,
-      channel_id: channel.id,
-      create_at: at,
-      update_at: at,
-      delete_at: 0,
-      name,
-      extension,
-      size: data.length,
-      mime_type: mime,
-      ...(size ?? {}),
-      ...(IMAGE.test(mime) ? { has_preview_image: true } : {}),
-      mini_preview: null,
-      remote_id: "",
-      archived: false,
-    };
-    store.files.set(info.id, { info, bytes: data });
-    return info;
+    return store.createFile(
+      {
+        user_id: me.id,
+        channel_id: channel.id,
+        name,
+        extension,
+        size: data.length,
+        mime_type: mime,
+        ...(dimensions(data, mime) ?? {}),
+        has_preview_image: IMAGE.test(mime),
+      },
+      data,
+    );
   };
 
   const uploadChannel = (ctx: Context, channelId: string | undefined): ChannelRecord => {
@@ -137,7 +130,8 @@ export function registerFiles(router: Router, env: Env): void {
       if (infos.length === 0) throw Errors.invalidBodyParam("files");
     }
     if (clientIds.length > 0 && clientIds.length !== infos.length) throw Errors.clientIdsMismatch();
-    return { status: 201, json: { file_infos: infos, client_ids: clientIds } };
+    // model.FileUploadResponse (file.go): both slices always written.
+    return { status: 201, json: { file_infos: infos.map(fileInfoJson), client_ids: clientIds } };
   });
 
   const fileParam = (ctx: Context): FileRecord => {
@@ -161,7 +155,9 @@ export function registerFiles(router: Router, env: Env): void {
   });
 
   router.add("GET", "/api/v4/files/{file_id}", "GetFile", (ctx) => download(fileParam(ctx)));
-  router.add("GET", "/api/v4/files/{file_id}/info", "GetFileInfo", (ctx) => ({ json: fileParam(ctx).info }));
+  router.add("GET", "/api/v4/files/{file_id}/info", "GetFileInfo", (ctx) => ({
+    json: fileInfoJson(fileParam(ctx).info),
+  }));
   // The real server stores a resized JPEG; the fake answers the image itself (see the README's limits).
   for (const [kind, operationId, missing] of [
     ["thumbnail", "GetFileThumbnail", Errors.noThumbnail],

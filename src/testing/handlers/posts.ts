@@ -11,7 +11,8 @@ import {
   requireString,
   userParam,
 } from "../env.js";
-import { isValidId, newId } from "../ids.js";
+import { isValidId } from "../ids.js";
+import { fileInfoJson, postListJson, reactionJson } from "../records/posts.js";
 import type { Context, Router } from "../router.js";
 import type { ChannelRecord, PostRecord, ReactionRecord, UserRecord } from "../store.js";
 
@@ -28,14 +29,7 @@ function requireAuthorOrAdmin(me: UserRecord, post: PostRecord, permission: stri
 }
 
 /** The post as the API shows it: with its files and reactions in metadata (app/post_metadata.go). */
-function view(env: Env, post: PostRecord): PostRecord {
-  const files = post.file_ids.map((id) => env.store.files.get(id)?.info).filter((f) => f !== undefined);
-  const reactions = [...env.store.reactions.values()].filter((r) => r.post_id === post.id);
-  const metadata: Record<string, unknown> = {};
-  if (files.length > 0) metadata.files = files;
-  if (reactions.length > 0) metadata.reactions = reactions;
-  return { ...post, ...(reactions.length > 0 ? { has_reactions: true } : {}), metadata };
-}
+const view = (env: Env, post: PostRecord) => env.store.postJson(post);
 
 export function registerPosts(router: Router, env: Env): void {
   const { store } = env;
@@ -60,42 +54,20 @@ export function registerPosts(router: Router, env: Env): void {
         throw Errors.invalidBodyParam("file_ids");
       }
     }
-    const at = store.now();
-    const post: PostRecord = {
-      id: newId(),
-      create_at: at,
-      update_at: at,
-      edit_at: 0,
-      delete_at: 0,
-      is_pinned: false,
+    const message = typeof body.message === "string" ? body.message : "";
+    const post = store.createPost({
       user_id: me.id,
       channel_id: channel.id,
       root_id: rootId,
-      original_id: "",
-      message: typeof body.message === "string" ? body.message : "",
-      type: "",
+      message,
       props: body.props && typeof body.props === "object" ? body.props : {},
-      hashtags: (typeof body.message === "string" ? (body.message.match(/#[A-Za-z][\w-]*/g) ?? []) : []).join(" "),
+      hashtags: (message.match(/#[A-Za-z][\w-]*/g) ?? []).join(" "),
       file_ids: fileIds,
       pending_post_id: typeof body.pending_post_id === "string" ? body.pending_post_id : "",
-      reply_count: 0,
-      last_reply_at: 0,
-    };
-    store.posts.set(post.id, post);
+    });
     for (const id of fileIds) {
       const file = store.files.get(id);
       if (file) file.info.post_id = post.id;
-    }
-    if (rootId) {
-      const root = store.posts.get(rootId) as PostRecord;
-      root.reply_count++;
-      root.last_reply_at = at;
-    }
-    channel.last_post_at = at;
-    channel.total_msg_count++;
-    if (!rootId) {
-      channel.last_root_post_at = at;
-      channel.total_msg_count_root++;
     }
     const team = store.teams.get(channel.team_id);
     const mentioned = new Set(
@@ -139,14 +111,8 @@ export function registerPosts(router: Router, env: Env): void {
     const since = ctx.query.get("since");
     if (since) {
       const time = intQuery(ctx, "since", 0);
-      return {
-        json: postList(
-          env,
-          all.filter((p) => p.update_at > time || p.create_at > time),
-          "",
-          "",
-        ),
-      };
+      const changed = all.filter((p) => p.update_at > time || p.create_at > time);
+      return { json: postList(env, changed, { next: "", prev: "", hasNext: null }) };
     }
     const { page, perPage } = paging(ctx);
     const before = ctx.query.get("before");
@@ -162,7 +128,7 @@ export function registerPosts(router: Router, env: Env): void {
     // app/post.go AddCursorIdsForPostList: the post just newer than the page, and the one just older.
     const next = ordered.length > 0 ? (all[all.indexOf(ordered[0]) - 1]?.id ?? "") : "";
     const prev = ordered.length > 0 ? (all[all.indexOf(ordered[ordered.length - 1]) + 1]?.id ?? "") : "";
-    return { json: postList(env, ordered, next, prev) };
+    return { json: postList(env, ordered, { next, prev, hasNext: next !== "" }) };
   });
 
   router.add("GET", "/api/v4/posts/{post_id}/thread", "GetPostThread", (ctx) => {
@@ -172,7 +138,8 @@ export function registerPosts(router: Router, env: Env): void {
     const thread = [...store.posts.values()]
       .filter((p) => (p.id === rootId || p.root_id === rootId) && p.delete_at === 0)
       .sort((a, b) => b.create_at - a.create_at);
-    return { json: postList(env, thread, "", "") };
+    // A thread is not paged: has_next is nil and left out.
+    return { json: postList(env, thread, { next: "", prev: "", hasNext: null }) };
   });
 
   const edit = (ctx: Context, changes: Partial<PostRecord>, permission: string) => {
@@ -232,7 +199,8 @@ export function registerPosts(router: Router, env: Env): void {
   router.add("GET", "/api/v4/posts/{post_id}/files/info", "GetFileInfosForPost", (ctx) => {
     const post = postParam(ctx, env);
     requireChannelAccess(ctx, env, store.channels.get(post.channel_id) as ChannelRecord);
-    return { json: post.file_ids.map((id) => store.files.get(id)?.info).filter((f) => f !== undefined) };
+    const infos = (post.file_ids ?? []).map((id) => store.files.get(id)?.info).filter((f) => f !== undefined);
+    return { json: infos.map(fileInfoJson) };
   });
 
   // Reactions (api4/reaction.go).
@@ -246,26 +214,15 @@ export function registerPosts(router: Router, env: Env): void {
     requireChannelAccess(ctx, env, channel);
     const emoji = typeof body.emoji_name === "string" ? body.emoji_name : "";
     if (!/^[a-zA-Z0-9_+-]{1,64}$/.test(emoji)) throw Errors.reactionInvalid();
-    const at = store.now();
-    const reaction: ReactionRecord = {
-      user_id: me.id,
-      post_id: post.id,
-      emoji_name: emoji,
-      create_at: at,
-      update_at: at,
-      delete_at: 0,
-      remote_id: "",
-      channel_id: channel.id,
-    };
-    store.reactions.set(`${post.id}:${me.id}:${emoji}`, reaction);
-    env.publish("reaction_added", { reaction: JSON.stringify(reaction) }, { channel_id: channel.id });
-    return { json: reaction };
+    const reaction = store.addReaction({ user_id: me.id, post_id: post.id, emoji_name: emoji, channel_id: channel.id });
+    env.publish("reaction_added", { reaction: JSON.stringify(reactionJson(reaction)) }, { channel_id: channel.id });
+    return { json: reactionJson(reaction) };
   });
 
   router.add("GET", "/api/v4/posts/{post_id}/reactions", "GetReactions", (ctx) => {
     const post = postParam(ctx, env);
     requireChannelAccess(ctx, env, store.channels.get(post.channel_id) as ChannelRecord);
-    return { json: [...store.reactions.values()].filter((r) => r.post_id === post.id) };
+    return { json: [...store.reactions.values()].filter((r) => r.post_id === post.id).map(reactionJson) };
   });
 
   router.add("DELETE", "/api/v4/users/{user_id}/posts/{post_id}/reactions/{emoji_name}", "DeleteReaction", (ctx) => {
@@ -277,7 +234,11 @@ export function registerPosts(router: Router, env: Env): void {
     const reaction = store.reactions.get(key);
     if (!reaction) throw Errors.reactionMissing();
     store.reactions.delete(key);
-    env.publish("reaction_removed", { reaction: JSON.stringify(reaction) }, { channel_id: post.channel_id });
+    env.publish(
+      "reaction_removed",
+      { reaction: JSON.stringify(reactionJson(reaction)) },
+      { channel_id: post.channel_id },
+    );
     return ok();
   });
 
@@ -382,19 +343,16 @@ function decodeReportCursor(cursor: string): ReportQuery {
 }
 
 /** A PostList: ids in `order`, posts by id, plus the root of any reply whose root is not in the page. */
-function postList(env: Env, posts: PostRecord[], next: string, prev: string) {
-  const map: Record<string, PostRecord> = {};
+function postList(env: Env, posts: PostRecord[], cursor: Parameters<typeof postListJson>[2]) {
+  const map: Record<string, Record<string, unknown>> = {};
   for (const post of posts) {
     map[post.id] = view(env, post);
     const root = post.root_id ? env.store.posts.get(post.root_id) : undefined;
     if (root && !map[root.id]) map[root.id] = view(env, root);
   }
-  return {
-    order: posts.map((p) => p.id),
-    posts: map,
-    next_post_id: next,
-    prev_post_id: prev,
-    has_next: next !== "",
-    first_inaccessible_post_time: 0,
-  };
+  return postListJson(
+    posts.map((p) => p.id),
+    map,
+    cursor,
+  );
 }

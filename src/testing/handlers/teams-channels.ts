@@ -2,6 +2,8 @@
 import { Errors } from "../app-error.js";
 import { channelParam, type Env, isAdmin, pageOf, requireChannelAccess, requireString, userParam } from "../env.js";
 import { isValidId } from "../ids.js";
+import { channelJson, channelMemberJson, channelWithTeamJson } from "../records/channels.js";
+import { teamJson, teamMemberJson } from "../records/teams.js";
 import type { Context, Router } from "../router.js";
 import type { ChannelRecord, TeamRecord } from "../store.js";
 
@@ -18,6 +20,14 @@ function teamParam(ctx: Context, env: Env): TeamRecord {
 function requireTeamMember(ctx: Context, env: Env, team: TeamRecord): void {
   const me = ctx.me();
   if (!isAdmin(me) && !env.store.isTeamMember(team.id, me.id)) throw Errors.permissions("view_team");
+}
+
+/** The team as the reader may see it (app/team.go SanitizeTeam): admins manage it, members may invite. */
+function teamFor(ctx: Context, env: Env, team: TeamRecord): Record<string, unknown> {
+  const me = ctx.me();
+  const member = env.store.teamMembers.get(`${team.id}:${me.id}`);
+  if (isAdmin(me) || (member?.delete_at === 0 && member.scheme_admin)) return teamJson(team, "manage");
+  return teamJson(team, member?.delete_at === 0 ? "member" : "other");
 }
 
 export function registerTeamsAndChannels(router: Router, env: Env): void {
@@ -54,7 +64,7 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
       });
       store.addChannelMember(channel.id, me.id);
     }
-    return { status: 201, json: team };
+    return { status: 201, json: teamJson(team) };
   });
 
   router.add("GET", "/api/v4/teams", "GetAllTeams", (ctx) => {
@@ -62,14 +72,13 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
     const teams = [...store.teams.values()].filter(
       (t) => t.delete_at === 0 && (t.allow_open_invite || isAdmin(me) || store.isTeamMember(t.id, me.id)),
     );
-    return { json: pageOf(teams, ctx) };
+    return { json: pageOf(teams, ctx).map((t) => teamFor(ctx, env, t)) };
   });
 
   router.add("GET", "/api/v4/teams/{team_id}", "GetTeam", (ctx) => {
     const team = teamParam(ctx, env);
     if (team.type !== "O") requireTeamMember(ctx, env, team);
-    else ctx.me();
-    return { json: team };
+    return { json: teamFor(ctx, env, team) };
   });
 
   router.add("GET", "/api/v4/teams/name/{name}", "GetTeamByName", (ctx) => {
@@ -77,19 +86,20 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
     const team = store.teamByName(ctx.params.name);
     if (!team) throw Errors.teamByNameMissing();
     if (team.type !== "O") requireTeamMember(ctx, env, team);
-    return { json: team };
+    return { json: teamFor(ctx, env, team) };
   });
 
   router.add("GET", "/api/v4/users/{user_id}/teams", "GetTeamsForUser", (ctx) => {
     const user = userParam(ctx, env);
-    return { json: [...store.teams.values()].filter((t) => t.delete_at === 0 && store.isTeamMember(t.id, user.id)) };
+    const teams = [...store.teams.values()].filter((t) => t.delete_at === 0 && store.isTeamMember(t.id, user.id));
+    return { json: teams.map((t) => teamFor(ctx, env, t)) };
   });
 
   router.add("GET", "/api/v4/teams/{team_id}/members", "GetTeamMembers", (ctx) => {
     const team = teamParam(ctx, env);
     requireTeamMember(ctx, env, team);
     const members = [...store.teamMembers.values()].filter((m) => m.team_id === team.id && m.delete_at === 0);
-    return { json: pageOf(members, ctx) };
+    return { json: pageOf(members, ctx).map(teamMemberJson) };
   });
 
   router.add("GET", "/api/v4/teams/{team_id}/members/{user_id}", "GetTeamMember", (ctx) => {
@@ -98,7 +108,7 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
     const user = userParam(ctx, env);
     const member = store.teamMembers.get(`${team.id}:${user.id}`);
     if (member?.delete_at !== 0) throw Errors.userMissing();
-    return { json: member };
+    return { json: teamMemberJson(member) };
   });
 
   // api4/team.go addTeamMember: a user joins an open team, or a team admin / system admin adds anyone.
@@ -123,7 +133,7 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
       }
     }
     env.publish("added_to_team", { team_id: team.id, user_id: userId }, { user_id: userId });
-    return { status: 201, json: member };
+    return { status: 201, json: teamMemberJson(member) };
   });
 
   // Channels.
@@ -151,7 +161,7 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
     });
     store.addChannelMember(channel.id, me.id, true);
     env.publish("channel_created", { channel_id: channel.id, team_id: team.id }, { user_id: me.id });
-    return { status: 201, json: channel };
+    return { status: 201, json: channelJson(channel) };
   });
 
   // api4/channel.go createDirectChannel: one channel per pair, named by the two ids in order.
@@ -166,7 +176,7 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
     for (const id of [a, b]) if (!store.users.get(id)) throw Errors.directInvalidUser();
     const name = `${a}__${b}`;
     const existing = store.channelByName("", name);
-    if (existing) return { status: 201, json: existing };
+    if (existing) return { status: 201, json: channelJson(existing) };
     const channel = store.createChannel({ team_id: "", name, display_name: "", type: "D", creator_id: me.id });
     for (const id of new Set([a, b])) store.addChannelMember(channel.id, id);
     for (const id of new Set([a, b])) {
@@ -176,13 +186,13 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
         { user_id: id, channel_id: channel.id },
       );
     }
-    return { status: 201, json: channel };
+    return { status: 201, json: channelJson(channel) };
   });
 
   router.add("GET", "/api/v4/channels/{channel_id}", "GetChannel", (ctx) => {
     const channel = channelParam(ctx, env);
     requireChannelAccess(ctx, env, channel);
-    return { json: channel };
+    return { json: channelJson(channel) };
   });
 
   router.add("GET", "/api/v4/teams/{team_id}/channels/name/{channel_name}", "GetChannelByName", (ctx) => {
@@ -190,7 +200,7 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
     const channel = store.channelByName(team.id, ctx.params.channel_name);
     if (!channel) throw Errors.channelByNameMissing();
     requireChannelAccess(ctx, env, channel);
-    return { json: channel };
+    return { json: channelJson(channel) };
   });
 
   router.add("GET", "/api/v4/teams/{team_id}/channels", "GetPublicChannelsForTeam", (ctx) => {
@@ -199,7 +209,7 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
     const channels = [...store.channels.values()]
       .filter((c) => c.team_id === team.id && c.type === "O" && c.delete_at === 0)
       .sort((x, y) => x.display_name.localeCompare(y.display_name));
-    return { json: pageOf(channels, ctx) };
+    return { json: pageOf(channels, ctx).map(channelJson) };
   });
 
   // api4/channel.go getAllChannels: every channel of every team, with the team's names (manage_system).
@@ -210,17 +220,8 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
     const channels = [...store.channels.values()]
       .filter((c) => c.team_id !== "" && (includeDeleted || c.delete_at === 0))
       .filter((c) => c.type === "O" || ctx.query.get("exclude_private") !== "true")
-      .sort((x, y) => x.display_name.localeCompare(y.display_name))
-      .map((c) => {
-        const team = store.teams.get(c.team_id);
-        return {
-          ...c,
-          team_display_name: team?.display_name ?? "",
-          team_name: team?.name ?? "",
-          team_update_at: team?.update_at ?? 0,
-        };
-      });
-    return { json: pageOf(channels, ctx) };
+      .sort((x, y) => x.display_name.localeCompare(y.display_name));
+    return { json: pageOf(channels, ctx).map((c) => channelWithTeamJson(c, store.teams.get(c.team_id))) };
   });
 
   router.add("GET", "/api/v4/users/{user_id}/teams/{team_id}/channels", "GetChannelsForTeamForUser", (ctx) => {
@@ -231,14 +232,14 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
     const channels = [...store.channels.values()].filter(
       (c) => (c.team_id === team.id || c.team_id === "") && c.delete_at === 0 && store.isChannelMember(c.id, user.id),
     );
-    return { json: channels };
+    return { json: channels.map(channelJson) };
   });
 
   router.add("GET", "/api/v4/channels/{channel_id}/members", "GetChannelMembers", (ctx) => {
     const channel = channelParam(ctx, env);
     requireChannelAccess(ctx, env, channel);
     const members = [...store.channelMembers.values()].filter((m) => m.channel_id === channel.id);
-    return { json: pageOf(members, ctx) };
+    return { json: pageOf(members, ctx).map(channelMemberJson) };
   });
 
   router.add("GET", "/api/v4/channels/{channel_id}/members/{user_id}", "GetChannelMember", (ctx) => {
@@ -247,7 +248,7 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
     const user = userParam(ctx, env);
     const member = store.channelMembers.get(`${channel.id}:${user.id}`);
     if (!member) throw Errors.userMissing();
-    return { json: member };
+    return { json: channelMemberJson(member) };
   });
 
   // api4/channel.go addChannelMember: joining an open channel, or adding someone (manage members).
@@ -267,6 +268,6 @@ export function registerTeamsAndChannels(router: Router, env: Env): void {
     if (channel.team_id && !store.isTeamMember(channel.team_id, userId)) throw Errors.permissions("view_team");
     const member = store.addChannelMember(channel.id, userId);
     env.publish("user_added", { user_id: userId, team_id: channel.team_id }, { channel_id: channel.id });
-    return { status: 201, json: member };
+    return { status: 201, json: channelMemberJson(member) };
   });
 }
