@@ -2,6 +2,8 @@
  * npm run generate -- --spec <path>          regenerate src/generated/
  * npm run generate:check [-- --spec <path>]  regenerate into a temp folder and fail on any difference
  * npm run generate -- --emit-spec <file>     also write the patched spec (JSON) for the contract tests' mock server
+ * npm run generate -- --overlay <file>       another overlay (default spec/overlay.yaml); the server facts are read
+ *                                            from the `server/` folder beside it
  *
  * Without --spec the spec is looked up in $MATTERMOST_OPENAPI_SPEC, then ../shared/mattermost-api/.
  */
@@ -13,6 +15,7 @@ import { summary, undecided } from "./server-facts/report.js";
 
 interface Args {
   spec?: string;
+  overlay: string;
   out: string;
   check: boolean;
   emitSpec?: string;
@@ -22,7 +25,12 @@ interface Args {
 const ROOT = resolve(import.meta.dirname, "..");
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { out: join(ROOT, "src/generated"), check: false, quiet: false };
+  const args: Args = {
+    out: join(ROOT, "src/generated"),
+    overlay: join(ROOT, "spec/overlay.yaml"),
+    check: false,
+    quiet: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -32,10 +40,11 @@ function parseArgs(argv: string[]): Args {
     };
     if (flag === "--spec") args.spec = value();
     else if (flag === "--out") args.out = resolve(value());
+    else if (flag === "--overlay") args.overlay = resolve(value());
     else if (flag === "--check") args.check = true;
     else if (flag === "--emit-spec") args.emitSpec = resolve(value());
     else if (flag === "--quiet") args.quiet = true;
-    else throw new Error(`unknown argument ${flag} (expected --spec, --out, --check, --emit-spec, --quiet)`);
+    else throw new Error(`unknown argument ${flag} (expected --spec, --out, --overlay, --check, --emit-spec, --quiet)`);
   }
   return args;
 }
@@ -72,7 +81,7 @@ function main(): number {
     );
     return 2;
   }
-  const result = generate(spec, join(ROOT, "spec/overlay.yaml"), args.emitSpec);
+  const result = generate(spec, args.overlay, args.emitSpec);
   const log = args.quiet ? () => {} : (m: string) => console.log(m);
   for (const s of result.report.skipped) {
     console.warn(`overlay: fix ${s.id} not applied${s.at ? ` (${s.at})` : ""}: ${s.why}`);

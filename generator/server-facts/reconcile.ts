@@ -108,8 +108,17 @@ export function reconcile(document: SchemaObject, facts: ServerFacts, responseRo
     if (struct && components[name]) bind(name, struct);
   }
 
+  const deferred = new Set<string>();
   while (queue.length > 0) {
     const schemaName = queue.shift() as string;
+    // A model that extends another (allOf) waits for it: the fields added there are then inherited, not copied.
+    const bases = extended(components[schemaName]).filter((b) => queue.includes(b));
+    if (bases.length > 0 && !deferred.has(schemaName)) {
+      deferred.add(schemaName);
+      for (const base of bases) queue.splice(queue.indexOf(base), 1);
+      queue.unshift(...bases, schemaName);
+      continue;
+    }
     const structName = reconciled.get(schemaName) as string;
     const struct = go.structs[structName];
     const mapping = models.models[schemaName] ?? {};
@@ -147,7 +156,9 @@ export function reconcile(document: SchemaObject, facts: ServerFacts, responseRo
     }
 
     const required = new Set<string>(target.required ?? []);
-    const requestRequired = [...required];
+    // Kept from the first pass over a document, so that reconciling a reconciled document changes nothing.
+    const requestRequired: string[] = components[schemaName]["x-request-required"] ?? [...required];
+    const added = new Set<string>(components[schemaName]["x-server-added"] ?? []);
     const sent = new Set<string>();
     for (const field of fields) {
       sent.add(field.json);
@@ -163,22 +174,25 @@ export function reconcile(document: SchemaObject, facts: ServerFacts, responseRo
       // Whether the oldest supported server surely sent it: @mattermost/types of that release relies on it (a
       // required property); without such an interface, the spec documented it.
       const oldField = oldest?.fields[field.json];
-      const inOldest = oldest ? oldField !== undefined && !oldField.optional : before !== undefined;
+      const inOldest = oldest ? oldField !== undefined && !oldField.optional : documented(before, added, field.json);
       const must = alwaysSent && inOldest && decision?.action !== "optional";
 
+      if (before === undefined) added.add(field.json);
+      // A decided type; a decision that changes nothing (a second pass) is no drift.
+      const decideType = (after: SchemaObject) => {
+        const was = describe(before, components);
+        target.properties[field.json] = after;
+        if (changed(before, after))
+          report(field.json, "type", was, serverKind, field.line, `decided: ${decision?.reason}`);
+      };
       if (decision?.action === "schema") {
-        target.properties[field.json] = { ...decision.schema };
-        report(field.json, "type", describe(before, components), serverKind, field.line, `decided: ${decision.reason}`);
+        decideType({ ...decision.schema });
       } else if (before === undefined) {
         target.properties[field.json] = server;
         const why = newest && !(field.json in newest.fields) ? ` (not in @mattermost/types ${models.newest})` : "";
         report(field.json, "missing", "nothing", serverKind, field.line, `added${why}`);
       } else if (decision?.action === "server") {
-        target.properties[field.json] = {
-          ...server,
-          ...(before.description ? { description: before.description } : {}),
-        };
-        report(field.json, "type", describe(before, components), serverKind, field.line, `decided: ${decision.reason}`);
+        decideType({ ...server, ...(before.description ? { description: before.description } : {}) });
       } else if (decision?.action === "spec") {
         report(
           field.json,
@@ -251,7 +265,13 @@ export function reconcile(document: SchemaObject, facts: ServerFacts, responseRo
           "added (custom encoding, models.yaml)",
         );
       }
-      if (decisions[field]?.action !== "optional" && !required.has(field)) required.add(field);
+      const optional = decisions[field]?.action === "optional";
+      if (optional && required.delete(field)) {
+        report(field, "optional", "required", "not always sent", undefined, `optional: ${decisions[field].reason}`);
+      } else if (!optional && !required.has(field)) {
+        required.add(field);
+        report(field, "required", "optional", "always sent", undefined, "required (custom encoding, models.yaml)");
+      }
     }
 
     for (const field of Object.keys(target.properties)) {
@@ -293,6 +313,8 @@ export function reconcile(document: SchemaObject, facts: ServerFacts, responseRo
     // The spec's own required list describes what a request must carry (emit-schema.ts requestView).
     components[schemaName]["x-server-struct"] = structName;
     components[schemaName]["x-request-required"] = requestRequired.filter((f) => f in target.properties);
+    const ownAdded = [...added].filter((f) => f in target.properties);
+    if (ownAdded.length > 0) components[schemaName]["x-server-added"] = ownAdded;
   }
 
   const withoutFacts = [...responseRoots].filter((n) => !reconciled.has(n) && components[n]).sort();
@@ -325,6 +347,20 @@ function ownPart(schema: SchemaObject): SchemaObject {
   if (!schema.type && !schema.properties) schema.type = "object";
   schema.properties ??= {};
   return schema;
+}
+
+/** The components an allOf schema extends. */
+function extended(schema: SchemaObject): string[] {
+  return (schema.allOf ?? []).map((part: SchemaObject) => refName(part)).filter((r: unknown): r is string => !!r);
+}
+
+/** The spec documented a field unless the reconciler added it (recorded as x-server-added, for a second pass). */
+function documented(before: SchemaObject | undefined, added: Set<string>, field: string): boolean {
+  return before !== undefined && !added.has(field);
+}
+
+function changed(before: SchemaObject | undefined, after: SchemaObject): boolean {
+  return JSON.stringify(before) !== JSON.stringify(after);
 }
 
 /** Fields an allOf schema takes from the components it extends (reconciled on their own). */
