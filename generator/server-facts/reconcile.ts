@@ -80,6 +80,8 @@ export function reconcile(document: SchemaObject, facts: ServerFacts, responseRo
 
   const ctx: GoSchemaContext = {
     componentFor(struct) {
+      // A model we chose not to compare (models.yaml skip) is still the one to refer to; it is left as it is.
+      if (models.skip[struct] !== undefined && components[struct]) return struct;
       const known = componentOfStruct.get(struct) ?? (structOf(struct) === struct ? struct : undefined);
       if (known && components[known]) {
         bind(known, struct);
@@ -164,7 +166,7 @@ export function reconcile(document: SchemaObject, facts: ServerFacts, responseRo
       sent.add(field.json);
       const decision = decisions[field.json];
       const before = target.properties[field.json];
-      learnMapping(before, field.type, components, structOf, bind);
+      learnMapping(before, field.type, components, (n) => (models.skip[n] !== undefined ? n : structOf(n)), bind);
       const server = withNull(
         goSchema(field.type, ctx, field.asString),
         nilable(field) && decision?.action !== "notNull",
@@ -317,6 +319,10 @@ export function reconcile(document: SchemaObject, facts: ServerFacts, responseRo
     if (ownAdded.length > 0) components[schemaName]["x-server-added"] = ownAdded;
   }
 
+  const stale = Object.keys(models.models).filter((n) => !reconciled.has(n));
+  if (stale.length > 0) {
+    throw new Error(`models.yaml maps ${stale.join(", ")}, which no answer compared with the server contains`);
+  }
   const withoutFacts = [...responseRoots].filter((n) => !reconciled.has(n) && components[n]).sort();
   return { entries, reconciled, withoutFacts };
 }

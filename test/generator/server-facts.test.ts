@@ -60,7 +60,7 @@ interface Case {
   components: Record<string, SchemaObject>;
   /** The components 2xx answers refer to. */
   roots: string[];
-  models?: Record<string, ModelMapping>;
+  models?: Record<string, ModelMapping> | undefined;
   skip?: Record<string, string>;
   oldest?: Record<string, Iface>;
   /** Default: the same as oldest. */
@@ -653,5 +653,33 @@ describe("the command line", () => {
       /^server facts: Emoji\.bogus_field \(never-sent\): the spec says documented, the server not in the struct \(\w+\.go:\d+ \([0-9a-f?]+\)\); nobody decided/m,
     );
     expect(cli.stderr).not.toMatch(/overlay: fix/);
+  });
+});
+
+describe("models we chose not to compare (skip)", () => {
+  const c: Case = {
+    structs: {
+      Plugin: struct([f("id", "string"), f("settings", { kind: "ref", name: "Settings" }, { pointer: true })]),
+      Settings: struct([f("a", "string"), f("b", "integer")]),
+    },
+    components: {
+      Plugin: { type: "object", properties: { id: str } },
+      Settings: { type: "object", properties: { a: str } },
+    },
+    roots: ["Plugin"],
+    skip: { Settings: "documented subset, older facts" },
+  };
+
+  it("are referred to as they are, never compared nor made again from the struct", () => {
+    const r = run(c);
+    expect(r.schemas.Plugin.properties.settings).toEqual({ $ref: "#/components/schemas/Settings", nullable: true });
+    expect(r.schemas.Settings).toEqual({ type: "object", properties: { a: str } });
+    expect(Object.keys(r.schemas).sort()).toEqual(["Plugin", "Settings"]);
+    expect(r.of("Settings")).toEqual([]);
+    expect(r.again().filter((e) => e.schema === "Settings")).toEqual([]);
+  });
+
+  it("a mapping in models.yaml that no answer reaches is an error", () => {
+    expect(() => run({ ...c, models: { Nowhere: { types: null } } })).toThrow(/models\.yaml maps Nowhere/);
   });
 });

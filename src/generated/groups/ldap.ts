@@ -62,7 +62,7 @@ export interface LdapApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/TestLdapConnection
    */
-  testLdapConnection(body: M.TestLdapConnectionBody, options?: RequestOptions): ApiPromise<M.StatusOK>;
+  testLdapConnection(body: M.LdapSettings, options?: RequestOptions): ApiPromise<M.StatusOK>;
 
   /**
    * Test LDAP diagnostics with specific settings
@@ -76,7 +76,7 @@ export interface LdapApi {
    * @param options - Per-call options.
    * @see https://developers.mattermost.com/api-documentation/#/operations/TestLdapDiagnostics
    */
-  testLdapDiagnostics(body: M.TestLdapDiagnosticsBody, query: M.TestLdapDiagnosticsQuery, options?: RequestOptions): ApiPromise<M.TestLdapDiagnosticsResponse>;
+  testLdapDiagnostics(body: M.LdapSettings, query: M.TestLdapDiagnosticsQuery, options?: RequestOptions): ApiPromise<M.TestLdapDiagnosticsResponse>;
 
   /**
    * Returns a list of LDAP groups

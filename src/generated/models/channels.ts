@@ -156,9 +156,9 @@ export interface SidebarCategoryWithChannels {
   type: "channels" | "custom" | "direct_messages" | "favorites" | (string & {});
   channel_ids: string[] | null;
   sort_order?: number;
-  sorting?: "" | "manual" | "recent" | "alpha" | (string & {});
-  muted?: boolean;
-  collapsed?: boolean;
+  sorting: "" | "manual" | "recent" | "alpha" | (string & {});
+  muted: boolean;
+  collapsed: boolean;
 }
 
 export interface GetAllChannelsQuery {

@@ -44,46 +44,42 @@ export interface LdapSampleEntry {
 }
 
 export interface LdapSettings {
-  Enable: boolean | null;
-  EnableSync: boolean | null;
-  LdapServer: string | null;
-  LdapPort: number | null;
-  ConnectionSecurity: string | null;
-  BaseDN: string | null;
-  BindUsername: string | null;
-  BindPassword: string | null;
+  Enable?: boolean;
+  EnableSync?: boolean;
+  LdapServer?: string;
+  LdapPort?: number;
+  ConnectionSecurity?: string;
+  BaseDN?: string;
+  BindUsername?: string;
+  BindPassword?: string;
   MaximumLoginAttempts?: number;
-  UserFilter: string | null;
-  GroupFilter: string | null;
-  GuestFilter: string | null;
-  EnableAdminFilter: boolean | null;
-  AdminFilter: string | null;
-  GroupDisplayNameAttribute: string | null;
-  GroupIdAttribute: string | null;
-  FirstNameAttribute: string | null;
-  LastNameAttribute: string | null;
-  EmailAttribute: string | null;
-  UsernameAttribute: string | null;
-  NicknameAttribute: string | null;
-  IdAttribute: string | null;
-  PositionAttribute: string | null;
-  LoginIdAttribute: string | null;
-  PictureAttribute: string | null;
-  SyncIntervalMinutes: number | null;
-  SkipCertificateVerification: boolean | null;
-  PublicCertificateFile: string | null;
-  PrivateKeyFile: string | null;
-  QueryTimeout: number | null;
-  MaxPageSize: number | null;
-  LoginFieldName: string | null;
-  LoginButtonColor: string | null;
-  LoginButtonBorderColor: string | null;
-  LoginButtonTextColor: string | null;
+  UserFilter?: string;
+  GroupFilter?: string;
+  GuestFilter?: string;
+  EnableAdminFilter?: boolean;
+  AdminFilter?: string;
+  GroupDisplayNameAttribute?: string;
+  GroupIdAttribute?: string;
+  FirstNameAttribute?: string;
+  LastNameAttribute?: string;
+  EmailAttribute?: string;
+  UsernameAttribute?: string;
+  NicknameAttribute?: string;
+  IdAttribute?: string;
+  PositionAttribute?: string;
+  LoginIdAttribute?: string;
+  PictureAttribute?: string;
+  SyncIntervalMinutes?: number;
+  SkipCertificateVerification?: boolean;
+  PublicCertificateFile?: string;
+  PrivateKeyFile?: string;
+  QueryTimeout?: number;
+  MaxPageSize?: number;
+  LoginFieldName?: string;
+  LoginButtonColor?: string;
+  LoginButtonBorderColor?: string;
+  LoginButtonTextColor?: string;
 }
-
-export type TestLdapConnectionBody = Partial<LdapSettings>;
-
-export type TestLdapDiagnosticsBody = Partial<LdapSettings>;
 
 export interface TestLdapDiagnosticsQuery {
   /** Type of LDAP diagnostic test to run */
