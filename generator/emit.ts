@@ -327,6 +327,8 @@ function endpointLiteral(plan: PlannedOperation): string {
   const { op } = plan;
   const parts = [`id: ${JSON.stringify(op.id)}`, `method: "${op.method}"`, `path: ${JSON.stringify(op.path)}`];
   if (op.body) parts.push(`body: "${op.body.kind}"`);
+  // The client refuses a call without the body the spec requires, instead of sending an empty request.
+  if (op.body?.required) parts.push("bodyRequired: true");
   if (plan.queryType) parts.push("query: true");
   parts.push(`response: "${op.response.kind}"`);
   if (op.response.kind === "json") {

@@ -27,6 +27,7 @@ await build({
     testing: "src/testing/index.ts",
     schemas: "src/schemas.ts",
     "sync-worker": "src/sync/worker.ts",
+    "testing-server-worker": "src/testing/server-worker.ts",
   },
   outdir: dist,
   bundle: true,

@@ -7,6 +7,7 @@ import { ClientCore, type Endpoint, type HttpMethod } from "./core/client-core.j
 import { UsageError } from "./core/errors.js";
 import { buildGroup } from "./core/group.js";
 import { type ClientOptions, isPasswordAuth, resolveOptions } from "./core/options.js";
+import { INSPECT, namedView } from "./core/redact.js";
 import type { Schema } from "./core/schema.js";
 import { type Groups, groupTables } from "./generated/groups/index.js";
 import { MattermostWebSocket, type WebSocketOptions } from "./ws/client.js";
@@ -62,6 +63,15 @@ export class AsyncClient {
     return this._core.token;
   }
 
+  /** What JSON loggers and util.inspect show: the URL and the options, secrets masked (core/redact.ts). */
+  toJSON(): Record<string, unknown> {
+    return this._core.toJSON();
+  }
+
+  [INSPECT](): object {
+    return namedView(this.constructor.name, this.toJSON());
+  }
+
   /** Logs in now (password auth; otherwise a no-op) instead of on the first call. Resolves to the token. */
   async login(): Promise<string | undefined> {
     return this._core.ensureLogin();
@@ -79,7 +89,8 @@ export class AsyncClient {
     }
     const { params, query, body, multipart, binary, response, schema, auth, ...options } = init;
     const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-    const values = names.map((name) => params?.[name]);
+    // Own properties only: a placeholder named {constructor} must not pick up Object.prototype's.
+    const values = names.map((name) => (params && Object.hasOwn(params, name) ? params[name] : undefined));
     const ep: Endpoint = {
       id: `${upper} ${path}`,
       method: upper,
@@ -97,7 +108,11 @@ export class AsyncClient {
    * login token). Call `connect()`, or iterate it, or use `startWs`.
    */
   websocket(options?: WebSocketOptions): MattermostWebSocket {
-    return new MattermostWebSocket(this, options);
+    const ws = new MattermostWebSocket(this, options);
+    // close() closes the client's open streams; a stream closed for good is let go of (and taken back if reopened).
+    this._core.own(ws);
+    ws.on("statechange", (state) => (state === "closed" ? this._core.disown(ws) : this._core.own(ws)));
+    return ws;
   }
 
   /**

@@ -5,6 +5,7 @@
  *   const client = new AsyncClient({ url: "https://chat.example.com", auth: { token } });
  *   const me = await client.users.getUser("me");
  */
+export { SyncWorkerError } from "./core/errors.js";
 export * from "./portable.js";
 export {
   type StartWsSyncOptions,

@@ -11,6 +11,7 @@ export {
   type AppErrorBody,
   ConnectionError,
   ContentTooLarge,
+  DeadlineExceededError,
   FeatureDisabled,
   InternalServerError,
   InvalidOrMissingParameters,
@@ -18,9 +19,11 @@ export {
   MethodNotAllowed,
   NoAccessTokenProvided,
   NotEnoughPermissions,
+  RedirectError,
   RequestAbortedError,
   RequestTimeoutError,
   ResourceNotFound,
+  ResponseTooLargeError,
   TooManyRequests,
   UsageError,
   ValidationError,
@@ -38,11 +41,15 @@ export type * from "./generated/groups/index.js";
 export type * from "./generated/models/index.js";
 export * as schemas from "./generated/schemas.js";
 export {
+  type CloseInfo,
   type LifecycleEvents,
   MattermostWebSocket,
   type MissedSignal,
   WebSocketActionError,
   WebSocketAuthError,
+  WebSocketClosedError,
+  WebSocketConnectError,
+  WebSocketFrameError,
   type WebSocketOptions,
   type WebSocketState,
 } from "./ws/client.js";

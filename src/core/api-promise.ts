@@ -14,6 +14,8 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Milliseconds to wait for the answer to start and between chunks of it; 0 waits forever. */
   timeout?: number | undefined;
+  /** ms this call may take in all (retries, waits, the whole body); 0 sets none. Default: the client's `deadline`. */
+  deadline?: number | undefined;
   /** Extra headers for this call. */
   headers?: Record<string, string> | undefined;
   /** Retries for this call. */

@@ -4,12 +4,15 @@
  * validation. One ClientCore per client or session; it owns one transport (one connection pool).
  */
 import { ApiPromise, BinaryPromise, type Outcome, type RequestOptions, type ResponseInfo } from "./api-promise.js";
+import { CallDeadline, timeLeft } from "./deadline.js";
 import {
   ApiError,
   ConnectionError,
+  DeadlineExceededError,
   MatterapiError,
   RequestAbortedError,
   RequestTimeoutError,
+  ResponseTooLargeError,
   redactUrl,
   UsageError,
   ValidationError,
@@ -23,6 +26,9 @@ import {
   isPasswordAuth,
   type ResolvedOptions,
 } from "./options.js";
+import { encodePathSegment } from "./path-segment.js";
+import { INSPECT, isHeaderValue, namedView, redactHeaders, redactText, redactValue, scrubError } from "./redact.js";
+import { isRedirect, redirectStep } from "./redirects.js";
 import { backoffDelay, isIdempotent, RETRYABLE_STATUSES, rateLimitDelay, sleep } from "./retry.js";
 import type { Schema } from "./schema.js";
 import { chunksOf, webStreamOf } from "./streams.js";
@@ -43,6 +49,8 @@ export interface Endpoint {
   /** Template with {name} placeholders, starting with / (joined to the site URL). */
   readonly path: string;
   readonly body?: "json" | "multipart" | "binary" | undefined;
+  /** The spec requires the body: a call without one is refused before anything is sent. */
+  readonly bodyRequired?: true | undefined;
   /** The method takes a query object (after the body, if any). */
   readonly query?: true | undefined;
   readonly response: "json" | "binary" | "text" | "empty" | "unknown";
@@ -72,6 +80,11 @@ export class ClientCore {
   #login: Promise<string> | undefined;
   #pausedUntil = 0;
   #closed = false;
+  #closing: Promise<void> | undefined;
+  /** Set when close() aborts what is in flight; its signal ends the sleeps between retries. */
+  #aborting = false;
+  readonly #closer = new AbortController();
+  readonly #owned = new Set<{ close(): void }>();
   readonly #baseHeaders: Record<string, string>;
   readonly #templates = new Map<string, (string | number)[]>();
 
@@ -90,6 +103,26 @@ export class ClientCore {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** What JSON loggers and util.inspect show: the options, every secret masked (redact.ts); never the token. */
+  toJSON(): Record<string, unknown> {
+    return { url: this.options.baseUrl, closed: this.#closed, options: redactValue(this.options) };
+  }
+
+  [INSPECT](): object {
+    return namedView("ClientCore", this.toJSON());
+  }
+
+  /** The secret values this client holds, cut out of any message built from a thrown error or an answer. */
+  #secrets(): string[] {
+    const auth = this.options.auth;
+    const secrets = [this.#token, this.options.proxy?.authorization, proxyPassword(this.options.proxy?.url)];
+    if (auth) secrets.push(isPasswordAuth(auth) ? auth.password : auth.token);
+    for (const [name, value] of Object.entries(this.#baseHeaders)) {
+      if (redactHeaders({ [name]: value })[name] !== value) secrets.push(value);
+    }
+    return secrets.filter((s): s is string => typeof s === "string" && s !== "");
   }
 
   /** The session token in use (after login for password auth), or undefined. */
@@ -134,13 +167,36 @@ export class ClientCore {
     if (!token) {
       throw new MatterapiError(`login as ${auth.loginId} answered ${outcome.response.status} without a Token header`);
     }
+    // It goes back in every Authorization header: one with CR/LF/NUL would corrupt them (value never quoted).
+    if (!isHeaderValue(token)) {
+      throw new MatterapiError(`login as ${auth.loginId} answered a Token header with characters invalid in a header`);
+    }
     this.#token = token;
     return token;
   }
 
-  /** Ends the session this client logged in (password auth) and closes its connections. Idempotent. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Ends the session this client logged in (password auth), closes the event streams it opened, and closes its
+   * connections: calls in flight and unread downloads get `closeTimeout` ms to finish, then are aborted with
+   * RequestAbortedError. Idempotent; every caller gets the same promise.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  /** Something that close() must close too (an event stream of this client) while it is open. */
+  own(closable: { close(): void }): void {
+    this.#owned.add(closable);
+  }
+
+  disown(closable: { close(): void }): void {
+    this.#owned.delete(closable);
+  }
+
+  async #shutdown(): Promise<void> {
+    for (const owned of this.#owned) owned.close();
+    this.#owned.clear();
     if (isPasswordAuth(this.options.auth) && this.#token) {
       try {
         await this.execute(LOGOUT, undefined, undefined, undefined, { maxRetries: 0, timeout: 5_000 }, "parsed");
@@ -153,7 +209,26 @@ export class ClientCore {
     // Only a transport this core created is closed here: one passed in by the caller may serve other clients
     // (sessions share it), so its owner closes it.
     const created = await this.#transportLoading?.catch(() => undefined);
-    await created?.close();
+    if (!created) return;
+    // A transport that cannot close gently (fetch aborts what is in flight) gets no grace: its calls fail now.
+    if (!created.destroy) this.#abortInFlight();
+    const closing = created.close().catch(() => {});
+    if (await settlesWithin(closing, this.options.closeTimeout)) return;
+    this.#abortInFlight();
+    await created.destroy?.().catch(() => {});
+    await settlesWithin(closing, 1_000);
+  }
+
+  /** From now on, what is in flight fails as aborted by close() (sleeps between retries end at once). */
+  #abortInFlight(): void {
+    this.#aborting = true;
+    this.#closer.abort(new UsageError("the client was closed"));
+  }
+
+  #closedAbort(method: string, url: string, cause?: unknown): RequestAbortedError {
+    const error = new RequestAbortedError(method, url, { cause: cause ?? this.#closer.signal.reason });
+    error.message = `request aborted by close() after the ${this.options.closeTimeout} ms closeTimeout (${method} ${url})`;
+    return error;
   }
 
   #loadTransport(): Promise<Transport> {
@@ -178,13 +253,7 @@ export class ClientCore {
         url += parts[i];
         continue;
       }
-      const value = path?.[(i - 1) / 2];
-      if ((typeof value !== "string" && typeof value !== "number") || value === "") {
-        throw new UsageError(
-          `${ep.id}: path parameter ${parts[i]} must be a non-empty string, got ${value === "" ? "an empty string" : describe(value)}`,
-        );
-      }
-      url += encodeURIComponent(value);
+      url += encodePathSegment(ep.id, parts[i] as string, path?.[(i - 1) / 2]);
     }
     if (query) {
       if (typeof query !== "object" || Array.isArray(query)) {
@@ -198,7 +267,12 @@ export class ClientCore {
         for (const v of values) {
           if (typeof v === "object")
             throw new UsageError(`${ep.id}: query parameter ${key} cannot be a ${describe(v)}`);
-          url += `${sep}${encodeURIComponent(key)}=${encodeURIComponent(String(v))}`;
+          try {
+            url += `${sep}${encodeURIComponent(key)}=${encodeURIComponent(String(v))}`;
+          } catch {
+            // encodeURIComponent's URIError: a lone surrogate (broken UTF-16) cannot be sent as UTF-8.
+            throw new UsageError(`${ep.id}: query parameter ${JSON.stringify(key)} holds a lone surrogate`);
+          }
           sep = "&";
         }
       }
@@ -206,7 +280,62 @@ export class ClientCore {
     return url;
   }
 
-  async execute<T>(
+  /** Runs a call; with a deadline (the call's or the client's), inside it. Not async: no deadline costs nothing. */
+  execute<T>(
+    ep: Endpoint,
+    path: readonly (string | number)[] | undefined,
+    body: unknown,
+    query: Query,
+    options: RequestOptions | undefined,
+    delivery: Delivery,
+  ): Promise<Outcome<T>> {
+    let deadline = this.options.deadline;
+    if (options?.deadline !== undefined) {
+      try {
+        deadline = checkMillis("deadline", options.deadline, 0);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    if (deadline === 0) return this.#execute(ep, path, body, query, options, delivery);
+    return this.#withDeadline(deadline, ep, path, body, query, options, delivery);
+  }
+
+  async #withDeadline<T>(
+    deadline: number,
+    ep: Endpoint,
+    path: readonly (string | number)[] | undefined,
+    body: unknown,
+    query: Query,
+    options: RequestOptions | undefined,
+    delivery: Delivery,
+  ): Promise<Outcome<T>> {
+    const limit = new CallDeadline(deadline, options?.signal);
+    const failure = (error: unknown) => {
+      if (!limit.expired) return error;
+      const { method, url } = error as { method?: string; url?: string };
+      return new DeadlineExceededError(deadline, method ?? ep.method, url ?? ep.path, { cause: error });
+    };
+    let outcome: Outcome<T>;
+    try {
+      outcome = await this.#execute<T>(ep, path, body, query, { ...options, signal: limit.signal }, delivery);
+    } catch (error) {
+      limit.stop();
+      throw failure(error);
+    }
+    const stream = outcome.stream;
+    if (!stream) {
+      limit.stop();
+      return outcome;
+    }
+    // An unread body stays under the deadline until it is read, cancelled or failed.
+    return {
+      ...outcome,
+      stream: () => webStreamOf(chunksOf(stream()), { finish: () => limit.stop(), mapError: failure }),
+    };
+  }
+
+  async #execute<T>(
     ep: Endpoint,
     path: readonly (string | number)[] | undefined,
     body: unknown,
@@ -215,9 +344,15 @@ export class ClientCore {
     delivery: Delivery,
   ): Promise<Outcome<T>> {
     if (this.#closed) throw new UsageError(`${ep.id}: the client is closed`);
+    if (ep.bodyRequired && (body === undefined || body === null)) {
+      throw new UsageError(`${ep.id}: the request body is required, got ${describe(body)}`);
+    }
     const url = this.buildUrl(ep, path, query);
     const method = ep.method;
-    const shownUrl = redactUrl(url);
+    // Where this attempt goes: the URL built, or the same-origin Location of a redirect followed (redirects.ts).
+    let target = url;
+    let followed = 0;
+    let shownUrl = redactUrl(url);
     const timeout = options?.timeout === undefined ? this.options.timeout : checkMillis("timeout", options.timeout, 0);
     const maxRetries =
       options?.maxRetries === undefined ? this.options.maxRetries : checkCount("maxRetries", options.maxRetries, 0);
@@ -230,10 +365,13 @@ export class ClientCore {
 
     let attempt = 0;
     let reauthenticated = false;
+    // Until when this call's own 429 paused the client: a pause set by others is bounded by this call's timeout.
+    let ownPause = 0;
     for (;;) {
       if (signal?.aborted) throw new RequestAbortedError(method, shownUrl, { cause: signal.reason });
+      if (this.#aborting) throw this.#closedAbort(method, shownUrl);
       const wait = this.#pausedUntil - Date.now();
-      if (wait > 0) await this.#sleep(wait, signal, method, shownUrl);
+      if (wait > 0) await this.#pause(wait, this.#pausedUntil > ownPause ? timeout : 0, signal, method, shownUrl);
 
       const headers: Record<string, string> = { ...this.#baseHeaders };
       // Downloads accept whatever the file is; JSON operations ask for JSON.
@@ -248,7 +386,15 @@ export class ClientCore {
 
       let res: TransportResponse;
       try {
-        res = await transport.request({ method, url, headers, body: payload, signal, timeout });
+        res = await transport.request({
+          method,
+          url: target,
+          headers,
+          body: payload,
+          signal,
+          timeout,
+          maxBytes: this.options.maxResponseBytes,
+        });
       } catch (error) {
         const failure = this.#transportFailure(error, method, shownUrl, timeout, signal);
         if (this.#mayRetry(failure, attempt, maxRetries, replayable, method)) {
@@ -259,6 +405,18 @@ export class ClientCore {
       }
 
       const status = res.status;
+      // A 3xx is never success (nor a browser's opaque redirect, status 0): follow it or fail, per redirects.ts.
+      if ((status < 200 || status >= 300) && status < 400 && isRedirect(status, ep.id)) {
+        const location = res.header("location");
+        const init = { status, method, url: shownUrl, body: undefined, headers: res.headers() };
+        await res.discard();
+        const step = redirectStep({ method, url: target, baseUrl: this.options.baseUrl, followed, init }, location);
+        if ("error" in step) throw step.error;
+        target = step.follow;
+        shownUrl = redactUrl(target);
+        followed++;
+        continue;
+      }
       if (status < 400) {
         const response = responseInfo(res, method, shownUrl);
         if (delivery === "raw") {
@@ -309,13 +467,15 @@ export class ClientCore {
         if (delay <= this.options.maxRetryDelay) {
           await res.discard();
           // One 429 pauses every call of this client, instead of each finding out on its own.
-          if (status === 429) this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delay);
-          else await this.#sleep(delay, signal, method, shownUrl);
+          if (status === 429) {
+            ownPause = Date.now() + delay;
+            this.#pausedUntil = Math.max(this.#pausedUntil, ownPause);
+          } else await this.#sleep(delay, signal, method, shownUrl);
           attempt++;
           continue;
         }
       }
-      throw await errorFromResponse(res, method, shownUrl);
+      throw await errorFromResponse(res, method, shownUrl, this.#secrets());
     }
   }
 
@@ -379,6 +539,7 @@ export class ClientCore {
     return (
       failure instanceof ConnectionError &&
       !(failure instanceof RequestTimeoutError) &&
+      !(failure instanceof ResponseTooLargeError) &&
       attempt < maxRetries &&
       replayable &&
       isIdempotent(method)
@@ -393,18 +554,49 @@ export class ClientCore {
     signal: AbortSignal | undefined,
   ): MatterapiError {
     if (error instanceof MatterapiError) return error;
+    // A runtime's message may quote what it was given (fetch quotes an invalid header value): a copy with the
+    // client's secrets cut out replaces any error that holds one (redact.ts).
+    error = scrubError(error, this.#secrets());
+    if (this.#aborting) return this.#closedAbort(method, url, error);
     if (error instanceof TransportError) {
       if (error.kind === "abort" || signal?.aborted) return new RequestAbortedError(method, url, { cause: error });
       if (error.kind === "timeout") return new RequestTimeoutError(timeout, method, url, { cause: error });
+      if (error.kind === "too-large") {
+        return new ResponseTooLargeError(this.options.maxResponseBytes, method, url, { cause: error });
+      }
       return new ConnectionError(error.message, method, url, { cause: error });
     }
     if (signal?.aborted) return new RequestAbortedError(method, url, { cause: error });
     return new ConnectionError((error as Error)?.message ?? String(error), method, url, { cause: error });
   }
 
+  /**
+   * Waits out the client-wide 429 pause, unless it outlasts what this call may wait: its timeout (`bound`, 0 for
+   * none) or what is left of its deadline. Then the call fails at once with the 429 it would end with anyway.
+   */
+  #pause(wait: number, bound: number, signal: AbortSignal | undefined, method: string, url: string): Promise<void> {
+    const left = timeLeft(signal);
+    if ((bound > 0 && wait > bound) || wait > left) {
+      const limit =
+        wait > left ? `what is left of its deadline (${Math.max(0, Math.round(left))} ms)` : `its ${bound} ms timeout`;
+      throw ApiError.from({
+        status: 429,
+        method,
+        url,
+        body: undefined,
+        text: `not sent: a 429 answer paused the client for ${Math.ceil(wait)} ms more, longer than ${limit}`,
+        headers: { "retry-after": String(Math.ceil(wait / 1000)) },
+      });
+    }
+    return this.#sleep(wait, signal, method, url);
+  }
+
   #sleep(ms: number, signal: AbortSignal | undefined, method: string, url: string): Promise<void> {
-    return sleep(ms, signal).catch((error) => {
-      throw new RequestAbortedError(method, url, { cause: error });
+    // close() ends the wait too; the signals are joined only here, off the path of a call that needs no retry.
+    return sleep(ms, signal ? eitherSignal(signal, this.#closer.signal) : this.#closer.signal).catch((error) => {
+      throw this.#aborting
+        ? this.#closedAbort(method, url, error)
+        : new RequestAbortedError(method, url, { cause: error });
     });
   }
 }
@@ -461,14 +653,18 @@ class LazyResponseInfo implements ResponseInfo {
   get requestId(): string | undefined {
     return this.#res.header("x-request-id");
   }
+  /** For logs: the Token and Set-Cookie headers (a login's answer) masked; `.headers` itself is left whole. */
   toJSON() {
     return {
       status: this.status,
       method: this.method,
       url: this.url,
       requestId: this.requestId,
-      headers: this.headers,
+      headers: redactHeaders(this.headers),
     };
+  }
+  [INSPECT](): object {
+    return namedView("ResponseInfo", this.toJSON());
   }
 }
 
@@ -477,7 +673,12 @@ function responseInfo(res: TransportResponse, method: string, url: string): Resp
 }
 
 /** Reads an error answer into the right ApiError subclass, whatever the body is (AppError JSON, text, HTML, nothing). */
-export async function errorFromResponse(res: TransportResponse, method: string, url: string): Promise<ApiError> {
+export async function errorFromResponse(
+  res: TransportResponse,
+  method: string,
+  url: string,
+  secrets: readonly string[] = [],
+): Promise<ApiError> {
   let text = "";
   try {
     text = await res.text();
@@ -488,12 +689,13 @@ export async function errorFromResponse(res: TransportResponse, method: string, 
   if (text) {
     try {
       const parsed = JSON.parse(text);
-      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed;
+      // A server may echo the request (its URL, a header) into the message: secrets masked (redact.ts).
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = redactValue(parsed, secrets) as never;
     } catch {
       // Not JSON (a proxy's HTML page, the rate limiter's text): kept as text below.
     }
   }
-  const trimmed = text.trim();
+  const trimmed = redactText(text.trim(), secrets);
   return ApiError.from({
     status: res.status,
     method,
@@ -510,17 +712,53 @@ async function createTransport(options: ResolvedOptions): Promise<Transport> {
   const useFetch = choice === "fetch" || (choice === "auto" && !isNode());
   if (useFetch) {
     const { createFetchTransport } = await import("./transports/fetch.js");
-    return createFetchTransport(options.fetch);
+    return createFetchTransport(options.fetch, { maxConnections: options.maxConnections });
   }
   const { createUndiciTransport } = await nodeOnly.undiciTransport();
   return createUndiciTransport({
     tls: options.tls,
     proxy: options.proxy,
     connectTimeout: options.timeout > 0 ? Math.min(options.timeout, 30_000) : 30_000,
+    maxConnections: options.maxConnections,
   });
 }
 
 function isNode(): boolean {
   const g = globalThis as { process?: { versions?: Record<string, string> }; Deno?: unknown };
   return Boolean(g.process?.versions?.node) && !g.process?.versions?.bun && !g.Deno;
+}
+
+/** The password in a proxy URL's userinfo (undici sends it as Proxy-Authorization), if any. */
+function proxyPassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.password ? decodeURIComponent(parsed.password) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `promise` settles within `ms` (0: only if it already has). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.min(ms, 2 ** 31 - 1));
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A signal that aborts when either does (AbortSignal.any is missing before Node 20.3). */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
+  const controller = new AbortController();
+  const abort = (source: AbortSignal) => () => controller.abort(source.reason);
+  if (a.aborted || b.aborted) controller.abort(a.aborted ? a.reason : b.reason);
+  a.addEventListener("abort", abort(a), { once: true });
+  b.addEventListener("abort", abort(b), { once: true });
+  return controller.signal;
 }

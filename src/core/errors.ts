@@ -1,8 +1,13 @@
 /**
  * Every error the client throws. HTTP errors come from one factory (`ApiError.from`) that maps the status to a
  * class, keeping the names Python matterapi users know. No error ever carries the token: URLs are scrubbed of
- * credential query parameters and request headers are never copied in.
+ * credentials, request headers are never copied in, secret response headers are masked, and JSON loggers and
+ * util.inspect see a redacted copy (src/core/redact.ts holds the rule).
  */
+import { errorJson, INSPECT, isRedactedCopy, redactError, redactHeaders, redactUrl } from "./redact.js";
+import { retryAfterSeconds } from "./retry-after.js";
+
+export { redactUrl };
 
 /** Mattermost's error body (model.AppError), as the server sends it. */
 export interface AppErrorBody {
@@ -18,6 +23,16 @@ export interface AppErrorBody {
 /** The base of everything matterapi throws. */
 export class MatterapiError extends Error {
   override name = "MatterapiError";
+
+  /** What JSON loggers write: name, message, stack, fields and cause, with secrets masked. */
+  toJSON(): Record<string, unknown> {
+    return errorJson(this);
+  }
+
+  /** util.inspect prints a redacted copy: the same class, fields and [cause] chain. */
+  [INSPECT](): unknown {
+    return isRedactedCopy(this) ? this : redactError(this);
+  }
 }
 
 /** The request could not be made or completed: DNS, refused or reset connection, TLS failure. */
@@ -42,6 +57,29 @@ export class RequestTimeoutError extends ConnectionError {
   }
 }
 
+/** The call's overall `deadline` passed (retries, waits and the whole body included). */
+export class DeadlineExceededError extends RequestTimeoutError {
+  override name = "DeadlineExceededError";
+  constructor(deadline: number, method: string, url: string, options?: { cause?: unknown }) {
+    super(deadline, method, url, options);
+    this.message = `not done within the ${deadline} ms deadline (${method} ${url})`;
+  }
+}
+
+/**
+ * An answer read whole (JSON, text, a download not read with `.stream()`) was over `maxResponseBytes`; the
+ * connection was dropped. Never retried: the server would send the same again.
+ */
+export class ResponseTooLargeError extends ConnectionError {
+  override name = "ResponseTooLargeError";
+  readonly limit: number;
+  constructor(limit: number, method: string, url: string, options?: { cause?: unknown }) {
+    const fix = "raise it, or read the body with .stream()";
+    super(`the answer is over the maxResponseBytes limit of ${limit} bytes (${fix})`, method, url, options);
+    this.limit = limit;
+  }
+}
+
 /** The caller's AbortSignal aborted the request. */
 export class RequestAbortedError extends MatterapiError {
   override name = "RequestAbortedError";
@@ -57,6 +95,46 @@ export class RequestAbortedError extends MatterapiError {
 /** The client was used wrongly: bad options, a missing path parameter, a closed client. */
 export class UsageError extends MatterapiError {
   override name = "UsageError";
+}
+
+/**
+ * The SyncClient's worker thread could not start, died or stopped answering. The SyncClient cannot be used after
+ * it (its calls fail at once with this error); create a new one.
+ */
+export class SyncWorkerError extends MatterapiError {
+  override name = "SyncWorkerError";
+}
+
+/**
+ * The event stream could not connect: nothing open within `connectTimeout` (`timeout` set), or an upgrade refused
+ * with a status that retrying cannot change (`status` set: 400, 403, 404...).
+ */
+export class WebSocketConnectError extends ConnectionError {
+  override name = "WebSocketConnectError";
+  readonly status: number | undefined;
+  readonly timeout: number | undefined;
+  constructor(message: string, url: string, init: { status?: number; timeout?: number; cause?: unknown } = {}) {
+    super(message, "GET", url, init.cause === undefined ? undefined : { cause: init.cause });
+    this.status = init.status;
+    this.timeout = init.timeout;
+  }
+}
+
+/** The server closed the event stream with a code that retrying cannot fix (1003, 1008, 1010, 4002-4999). */
+export class WebSocketClosedError extends MatterapiError {
+  override name = "WebSocketClosedError";
+  readonly code: number;
+  readonly reason: string;
+  constructor(code: number, reason: string) {
+    super(`the server closed the WebSocket with code ${code}${reason ? ` (${reason})` : ""}: retrying cannot help`);
+    this.code = code;
+    this.reason = reason;
+  }
+}
+
+/** A frame from the server that the stream could not use (not a JSON object, a bad field, over the size limit). */
+export class WebSocketFrameError extends MatterapiError {
+  override name = "WebSocketFrameError";
 }
 
 export interface ValidationIssue {
@@ -124,7 +202,8 @@ export class ApiError extends MatterapiError {
     this.id = init.body?.id;
     this.detailedError = init.body?.detailed_error || undefined;
     this.requestId = init.body?.request_id || init.headers["x-request-id"] || undefined;
-    this.headers = init.headers;
+    // Secret response headers (Set-Cookie, Token) have no business in an error that may be logged.
+    this.headers = redactHeaders(init.headers);
   }
 
   /** The error class for a status: one place decides, so every path throws the same classes. */
@@ -187,6 +266,23 @@ export class FeatureDisabled extends ApiError {
 export class InternalServerError extends ApiError {
   override name = "InternalServerError";
 }
+/**
+ * A 3xx the client did not follow (see the redirect policy in the README). An ApiError, not a ConnectionError:
+ * the server did answer, the fix is in the options (usually `url`), and retrying would get the same answer.
+ * `location` is where it pointed (credentials masked), undefined when the runtime hid it (a browser's opaque redirect).
+ */
+export class RedirectError extends ApiError {
+  override name = "RedirectError";
+  readonly location: string | undefined;
+  constructor(init: ApiErrorInit, location: string | undefined, message: string) {
+    // The Location header is kept as shown here (absolute, credential parameters masked), like `location`.
+    super(
+      init.headers.location === undefined ? init : { ...init, headers: { ...init.headers, location: location ?? "" } },
+    );
+    this.location = location;
+    this.message = message;
+  }
+}
 /** 429: rate limited. `retryAfter` is the wait the server asked for, in seconds, when it said. */
 export class TooManyRequests extends ApiError {
   override name = "TooManyRequests";
@@ -197,23 +293,4 @@ export class TooManyRequests extends ApiError {
   }
 }
 
-/** Seconds to wait from Retry-After (seconds or an HTTP date) or X-RateLimit-Reset (seconds), if present. */
-export function retryAfterSeconds(headers: Record<string, string>, now = Date.now()): number | undefined {
-  const retryAfter = headers["retry-after"];
-  if (retryAfter !== undefined && retryAfter !== "") {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, (date - now) / 1000);
-  }
-  const reset = Number(headers["x-ratelimit-reset"]);
-  if (headers["x-ratelimit-reset"] !== undefined && Number.isFinite(reset) && reset >= 0) return reset;
-  return undefined;
-}
-
-/** A URL fit for an error message or a log: credential query parameters are masked. */
-export function redactUrl(url: string): string {
-  const q = url.indexOf("?");
-  if (q < 0) return url;
-  return url.slice(0, q) + url.slice(q).replace(/([?&](?:access_token|token|password|mfa_token)=)[^&#]*/gi, "$1***");
-}
+export { retryAfterSeconds };

@@ -1,5 +1,6 @@
 /** Client options: what they are, their defaults, and the checks that reject bad ones at construction. */
 import { UsageError } from "./errors.js";
+import { isHeaderValue, redacting, redactUrl } from "./redact.js";
 import type { Transport } from "./transport.js";
 import type { FetchFunction } from "./transports/fetch.js";
 import type { ProxyOptions, TlsOptions } from "./transports/undici.js";
@@ -34,6 +35,14 @@ export interface ClientOptions {
   maxRetryDelay?: number | undefined;
   /** Headers sent with every request. */
   headers?: Record<string, string> | undefined;
+  /** The largest answer read whole (JSON, text, downloads not read with `.stream()`), in bytes. Default 64 MiB. */
+  maxResponseBytes?: number | undefined;
+  /** ms a call may take in all (retries, waits and the whole body included); 0 (default) sets no deadline. */
+  deadline?: number | undefined;
+  /** Connections open at once per origin; further calls queue. Default 64. */
+  maxConnections?: number | undefined;
+  /** ms close() gives calls in flight and unread downloads before it aborts them; 0: at once. Default 5000. */
+  closeTimeout?: number | undefined;
   /** TLS settings (undici transport only). */
   tls?: TlsOptions | undefined;
   /** An HTTP proxy URL, or { url, authorization } (undici transport only). */
@@ -57,6 +66,10 @@ export interface ResolvedOptions {
   maxRetries: number;
   maxRetryDelay: number;
   headers: Record<string, string>;
+  maxResponseBytes: number;
+  deadline: number;
+  maxConnections: number;
+  closeTimeout: number;
   tls: TlsOptions | undefined;
   proxy: ProxyOptions | undefined;
   transport: "auto" | "undici" | "fetch" | Transport;
@@ -72,6 +85,10 @@ export const DEFAULTS = {
   timeout: 30_000,
   maxRetries: 2,
   maxRetryDelay: 60_000,
+  maxResponseBytes: 64 * 1024 * 1024,
+  deadline: 0,
+  maxConnections: 64,
+  closeTimeout: 5_000,
   validation: "lenient" as ValidationMode,
   userAgent: `matterapi/${VERSION}`,
 };
@@ -83,6 +100,10 @@ const KNOWN = new Set([
   "maxRetries",
   "maxRetryDelay",
   "headers",
+  "maxResponseBytes",
+  "deadline",
+  "maxConnections",
+  "closeTimeout",
   "tls",
   "proxy",
   "transport",
@@ -107,32 +128,63 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) fail(key, `is not an option (known: ${[...KNOWN].join(", ")})`);
   }
-  return {
+  return sealed({
     baseUrl: checkUrl(options.url),
     auth: checkAuth(options.auth),
     timeout: checkMillis("timeout", options.timeout, DEFAULTS.timeout),
     maxRetries: checkCount("maxRetries", options.maxRetries, DEFAULTS.maxRetries),
     maxRetryDelay: checkMillis("maxRetryDelay", options.maxRetryDelay, DEFAULTS.maxRetryDelay),
     headers: checkHeaders("headers", options.headers),
+    maxResponseBytes: checkPositive("maxResponseBytes", options.maxResponseBytes, DEFAULTS.maxResponseBytes),
+    deadline: checkMillis("deadline", options.deadline, DEFAULTS.deadline),
+    maxConnections: checkPositive("maxConnections", options.maxConnections, DEFAULTS.maxConnections),
+    closeTimeout: checkMillis("closeTimeout", options.closeTimeout, DEFAULTS.closeTimeout),
     tls: checkTls(options.tls),
     proxy: checkProxy(options.proxy),
     transport: checkTransport(options),
     fetch: options.fetch,
     validation: checkValidation("validation", options.validation) ?? DEFAULTS.validation,
     onValidationIssue: checkFunction("onValidationIssue", options.onValidationIssue),
-    userAgent: options.userAgent === undefined ? DEFAULTS.userAgent : checkString("userAgent", options.userAgent),
-  };
+    userAgent: options.userAgent === undefined ? DEFAULTS.userAgent : checkHeaderValue("userAgent", options.userAgent),
+  });
+}
+
+/** The options the client keeps print with their secrets masked (JSON loggers, util.inspect): see redact.ts. */
+function sealed(resolved: ResolvedOptions): ResolvedOptions {
+  // auth, headers and proxy are copies already; tls is the caller's object, which is not ours to change.
+  if (resolved.tls) resolved.tls = { ...resolved.tls };
+  for (const part of [resolved.auth, resolved.headers, resolved.proxy, resolved.tls]) {
+    if (part) redacting(part, "Object");
+  }
+  return redacting(resolved, "ResolvedOptions");
+}
+
+/**
+ * A header value CR, LF, NUL or another control character would corrupt (or smuggle a second header): refused
+ * here, naming the option and never quoting the value, which is usually a secret.
+ */
+export function checkHeaderValue(option: string, value: unknown): string {
+  if (typeof value !== "string") fail(option, `must be a string, got ${typeof value}`);
+  if (!isHeaderValue(value)) {
+    fail(option, "must not contain CR, LF, NUL or other control characters (it is sent as an HTTP header)");
+  }
+  return value;
 }
 
 function checkUrl(url: unknown): string {
   if (url === undefined || url === null || url === "")
     fail("url", 'is required: the server\'s site URL, e.g. "https://chat.example.com"');
   if (typeof url !== "string") fail("url", `must be a string, got ${typeof url}`);
+  // Before anything quotes it: "user:pw@host" has no scheme, and "user" would be read as one.
+  const beforeQuery = url.replace(/[?#].*$/s, "");
+  if (redactUrl(beforeQuery) !== beforeQuery) fail("url", "must not contain credentials; use the auth option");
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    fail("url", `must be an absolute URL with a scheme, e.g. "https://${url}" (got "${url}")`);
+    const shown = redactUrl(url);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) fail("url", `must be a valid URL (got "${shown}")`);
+    fail("url", `must be an absolute URL with a scheme, e.g. "https://${shown}" (got "${shown}")`);
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     fail("url", `must use http or https, got "${parsed.protocol.replace(/:$/, "")}"`);
@@ -154,6 +206,7 @@ function checkAuth(auth: unknown): TokenAuth | PasswordAuth | undefined {
   if (hasToken) {
     for (const key of Object.keys(a)) if (key !== "token") fail(`auth.${key}`, "is not a token auth field");
     if (typeof a.token !== "string" || a.token.trim() === "") fail("auth.token", "must be a non-empty string");
+    checkHeaderValue("auth.token", a.token);
     return { token: a.token };
   }
   if (!hasPassword) fail("auth", "must be { token } or { loginId, password, mfaToken?, ldapOnly? }");
@@ -173,10 +226,20 @@ function checkAuth(auth: unknown): TokenAuth | PasswordAuth | undefined {
   };
 }
 
+/** Any non-negative number of ms; values past what a timer can hold (2^31-1 ms, 24.8 days) are clamped where used. */
 export function checkMillis(option: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
     fail(option, `must be a non-negative number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** A positive integer (a size or a count); Infinity is allowed and means no limit. */
+export function checkPositive(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value === Number.POSITIVE_INFINITY || Number.isInteger(value)) || value < 1) {
+    fail(option, `must be a positive integer, got ${String(value)}`);
   }
   return value;
 }
@@ -194,9 +257,10 @@ export function checkHeaders(option: string, value: unknown): Record<string, str
   if (typeof value !== "object" || value === null || Array.isArray(value)) fail(option, "must be an object of strings");
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(value)) {
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) fail(option, `has an invalid header name "${name}"`);
-    if (typeof v !== "string") fail(`${option}.${name}`, `must be a string, got ${typeof v}`);
-    if (/[\r\n]/.test(v)) fail(`${option}.${name}`, "must not contain line breaks");
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+      fail(option, `has an invalid header name ${JSON.stringify(name.slice(0, 40))}`);
+    }
+    checkHeaderValue(`${option}.${name}`, v);
     out[name.toLowerCase()] = v;
   }
   return out;
@@ -212,11 +276,6 @@ export function checkValidation(option: string, value: unknown): ValidationMode 
 
 function checkFunction<T>(option: string, value: T): T {
   if (value !== undefined && typeof value !== "function") fail(option, "must be a function");
-  return value;
-}
-
-function checkString(option: string, value: unknown): string {
-  if (typeof value !== "string") fail(option, "must be a string");
   return value;
 }
 
@@ -245,9 +304,12 @@ function checkProxy(value: unknown): ProxyOptions | undefined {
     const parsed = new URL(proxy.url);
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error();
   } catch {
-    fail("proxy", `must be an http(s) URL, got "${proxy.url}"`);
+    // The proxy URL may hold user:password@: quoted masked.
+    fail("proxy", `must be an http(s) URL, got "${redactUrl(proxy.url)}"`);
   }
-  return proxy;
+  if (proxy.authorization === undefined) return { url: proxy.url };
+  // A copy: the client masks it when printed, and must not touch the caller's object.
+  return { url: proxy.url, authorization: checkHeaderValue("proxy.authorization", proxy.authorization) };
 }
 
 function checkTransport(options: ClientOptions): ResolvedOptions["transport"] {

@@ -1,5 +1,5 @@
 /** When to retry and how long to wait. Defaults are documented in the README ("Retries"). */
-import { retryAfterSeconds } from "./errors.js";
+import { retryAfterSeconds } from "./retry-after.js";
 import type { TransportResponse } from "./transport.js";
 
 /** Statuses retried for idempotent methods (429 is retried for every method: the server did nothing). */
@@ -30,7 +30,15 @@ export function rateLimitDelay(res: TransportResponse): number | undefined {
   return seconds === undefined ? undefined : Math.ceil(seconds * 1000);
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+/** The longest delay a timer can hold (2^31-1 ms, 24.8 days): a longer one fires at once in every runtime. */
+export const MAX_TIMER = 2 ** 31 - 1;
+
+/** A delay a timer can hold: longer waits are cut to 24.8 days (practically forever), never turned into 1 ms. */
+export function clampTimer(ms: number): number {
+  return Math.min(ms, MAX_TIMER);
+}
+
+/** Resolves after `ms` (clamped), or rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -44,7 +52,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
-    }, ms);
+    }, clampTimer(ms));
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -16,6 +16,11 @@ export interface TransportRequest {
   signal?: AbortSignal | undefined;
   /** Milliseconds to wait for the answer to start, and between chunks of it; 0 waits forever. */
   timeout: number;
+  /**
+   * The most bytes text() and bytes() may read (stream() is not limited); over it they fail with a "too-large"
+   * TransportError and drop the connection. Undefined: no limit.
+   */
+  maxBytes?: number | undefined;
 }
 
 export interface TransportResponse {
@@ -35,13 +40,18 @@ export interface Transport {
   request(request: TransportRequest): Promise<TransportResponse>;
   /** Closes idle connections and refuses new requests. */
   close(): Promise<void>;
+  /**
+   * Aborts what is still in flight, unread bodies included (close() after its grace). Without it, close() itself
+   * is taken to abort them.
+   */
+  destroy?(): Promise<void>;
 }
 
 /** How a request failed below HTTP; the client turns it into ConnectionError, RequestTimeoutError or RequestAbortedError. */
 export class TransportError extends Error {
   override name = "TransportError";
   constructor(
-    readonly kind: "connection" | "timeout" | "abort",
+    readonly kind: "connection" | "timeout" | "abort" | "too-large",
     message: string,
     options?: { cause?: unknown },
   ) {

@@ -5,29 +5,23 @@
  *
  * Costs: one worker (about 10 MB and the import of matterapi, once per SyncClient) and a thread hop per call.
  */
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { RawRequest } from "../client.js";
 import type { ApiPromise, BinaryPromise, RequestOptions } from "../core/api-promise.js";
 import { type Endpoint, type HttpMethod, readJson } from "../core/client-core.js";
-import { UsageError } from "../core/errors.js";
+import { SyncWorkerError, UsageError } from "../core/errors.js";
 import { type ClientOptions, resolveOptions } from "../core/options.js";
-import { provideValidator, ResponseValidator, type ValidationMode, validatorLoaded } from "../core/validation.js";
+import { provideValidator, type ResponseValidator, type ValidationMode, validatorLoaded } from "../core/validation.js";
 import { type Groups, groupTables } from "../generated/groups/index.js";
 import type { WebSocketOptions } from "../ws/client.js";
 import type { AnyServerEvent } from "../ws/events.js";
-import {
-  type Call,
-  encodeUploads,
-  type Reply,
-  type Request,
-  rebuildError,
-  type SerializedError,
-  SHARED_REPLY,
-  type Target,
-} from "./protocol.js";
+import { Channel } from "./channel.js";
+import { type Call, encodeUploads, type Request, rebuildError, type SerializedError, type Target } from "./protocol.js";
+
+/** How much longer than a deadline the calling thread waits for the worker's own answer before it gives up. */
+const SLACK_MS = 2_000;
+/** The longest a logout may take in close() (ClientCore's own bound). */
+const LOGOUT_MS = 5_000;
 
 /**
  * A method of the AsyncClient, blocking: a Promise of T becomes T (a download's bytes a Buffer), an async iterator
@@ -47,20 +41,8 @@ export type SyncGroup<G> = { readonly [K in keyof G]: SyncMethod<G[K]> };
 export type SyncGroups = { readonly [K in keyof Groups]: SyncGroup<Groups[K]> };
 
 export interface StartWsSyncOptions extends WebSocketOptions {
-  /** Stop after this many ms (checked between events). */
+  /** Stop after this many ms (connecting included). */
   timeout?: number | undefined;
-}
-
-/** The worker: the bundle's sync-worker.js next to this module, or (from the TypeScript sources) worker.ts via tsx. */
-function startWorker(options: ConstructorParameters<typeof Worker>[1]): Worker {
-  for (const candidate of ["./sync-worker.js", "../sync-worker.js"]) {
-    const url = new URL(candidate, import.meta.url);
-    if (existsSync(fileURLToPath(url))) return new Worker(url, options);
-  }
-  // Tests and tsx run the sources: a worker does not inherit the TypeScript loader, so it registers it itself.
-  const source = new URL("./worker.ts", import.meta.url).href;
-  const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(bootstrap, { ...options, eval: true });
 }
 
 /**
@@ -71,76 +53,6 @@ function loadValidatorNow(): void {
   if (validatorLoaded()) return;
   const require = createRequire(import.meta.url);
   provideValidator(require("@sinclair/typebox"), require("@sinclair/typebox/compiler"));
-}
-
-/** The thread hop, shared by a SyncClient and its sessions. */
-class Channel {
-  readonly #worker: Worker;
-  readonly #port: MessagePort;
-  readonly #flag = new Int32Array(new SharedArrayBuffer(SHARED_REPLY.offset + SHARED_REPLY.bytes));
-  readonly #shared = Buffer.from(this.#flag.buffer, SHARED_REPLY.offset);
-  #ready = false;
-  readonly #onIssue: ClientOptions["onValidationIssue"];
-  /** Validation happens on the calling thread, where the answers are parsed. */
-  readonly decoder: { mode: ValidationMode; validator: ResponseValidator };
-  closed = false;
-
-  constructor(options: ClientOptions) {
-    const { onValidationIssue, ...rest } = options;
-    this.#onIssue = onValidationIssue;
-    this.decoder = { mode: options.validation ?? "lenient", validator: new ResponseValidator(onValidationIssue) };
-    const channel = new MessageChannel();
-    this.#port = channel.port1;
-    this.#worker = startWorker({
-      workerData: {
-        port: channel.port2,
-        flag: this.#flag,
-        options: { ...rest, reportIssues: Boolean(onValidationIssue) },
-      },
-      transferList: [channel.port2],
-    });
-    // An idle SyncClient must not keep the process alive; calls block the thread anyway.
-    this.#worker.unref();
-    this.#port.unref();
-    this.#worker.on("error", () => {
-      this.closed = true;
-    });
-  }
-
-  call<T>(request: Request): T {
-    if (this.closed) throw new UsageError("the SyncClient is closed");
-    if (!this.#ready) {
-      // The first call waits for the worker to load matterapi (once per SyncClient).
-      if (Atomics.wait(this.#flag, 1, 0, 60_000) === "timed-out" && Atomics.load(this.#flag, 1) === 0) {
-        this.terminate();
-        throw new UsageError("the SyncClient's worker did not start within 60 s");
-      }
-      this.#ready = true;
-    }
-    Atomics.store(this.#flag, 0, 0);
-    this.#port.postMessage(request);
-    Atomics.wait(this.#flag, 0, 0);
-    if (Atomics.load(this.#flag, 0) === SHARED_REPLY.state) {
-      const text = this.#shared.toString("utf8", 0, Atomics.load(this.#flag, SHARED_REPLY.length));
-      const newline = text.indexOf("\n");
-      return { text: text.slice(newline + 1), contentType: text.slice(0, newline) || undefined } as T;
-    }
-    let message: { message: Reply } | undefined;
-    for (;;) {
-      message = receiveMessageOnPort(this.#port) as { message: Reply } | undefined;
-      if (message) break;
-      Atomics.wait(this.#flag, 0, 0, 10);
-    }
-    const reply = message.message;
-    if (reply.issues && this.#onIssue) for (const issue of reply.issues) this.#onIssue(issue);
-    if (!reply.ok) throw rebuildError(reply.error as SerializedError);
-    return reply.value as T;
-  }
-
-  terminate(): void {
-    this.closed = true;
-    void this.#worker.terminate();
-  }
 }
 
 export interface SyncClient extends SyncGroups {}
@@ -162,21 +74,21 @@ export class SyncClient {
       this.#decoder = channel.decoder;
       return;
     }
-    resolveOptions(options); // the same checks as AsyncClient, here, with the caller's stack
+    const resolved = resolveOptions(options); // the same checks as AsyncClient, here, with the caller's stack
     if (typeof options.transport === "object" || options.fetch) {
       throw new UsageError(
         "matterapi: the SyncClient runs its requests in a worker thread, so it cannot use a custom transport or fetch",
       );
     }
-    this.#channel = new Channel(options);
+    this.#channel = new Channel(options, resolved);
     this.#decoder = this.#channel.decoder;
   }
 
   /** @internal */
-  _call<T>(request: Exclude<Request, Call>): T {
+  _call<T>(request: Exclude<Request, Call>, bound?: number): T {
     // Every request is a fresh literal: naming the session on it costs less than copying it.
     if (this.#session !== undefined) (request as Target).session = this.#session;
-    return this.#channel.call<T>(request);
+    return this.#channel.call<T>(request, bound);
   }
 
   /** @internal */
@@ -198,17 +110,24 @@ export class SyncClient {
 
   /** One operation: the worker sends JSON answers back as text; they are parsed and validated here. */
   #invoke(group: string, method: string, ep: Endpoint, args: unknown[]): unknown {
-    const value = this.#channel.call<unknown>([group, method, encodeArgs(args), this.#session]);
+    const options = args[args.length - 1] as RequestOptions | undefined;
+    const perCall = options && typeof options === "object" ? options.deadline : undefined;
+    const value = this.#channel.call<unknown>([group, method, encodeArgs(args), this.#session], this.#bound(perCall));
     if (ep.response === "binary") {
       const bytes = value as Uint8Array;
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     }
     if (ep.response !== "json") return value;
     const { text, contentType } = value as { text: string; contentType?: string };
-    const options = args[args.length - 1] as RequestOptions | undefined;
     const mode = (options && typeof options === "object" && options.validation) || this.#decoder.mode;
     if (ep.schema && mode !== "off") loadValidatorNow();
     return readJson(ep, text, contentType, mode, this.#decoder.validator);
+  }
+
+  /** With a deadline the worker fails the call in time; waiting far past it would only mean the worker is stuck. */
+  #bound(perCall: unknown): number | undefined {
+    const deadline = typeof perCall === "number" ? perCall : this.#channel.resolved.deadline;
+    return deadline > 0 ? Date.now() + deadline + SLACK_MS : undefined;
   }
 
   #iterate(group: string, method: string, args: unknown[]): IterableIterator<unknown> {
@@ -238,7 +157,8 @@ export class SyncClient {
 
   /** Any HTTP call, as AsyncClient.request, blocking. */
   request<T = unknown>(method: HttpMethod, path: string, init: RawRequest<T> = {}): T {
-    return this._call({ kind: "request", method, path, init: encodeArgs([init])[0] as Record<string, unknown> });
+    const encoded = encodeArgs([init])[0] as Record<string, unknown>;
+    return this._call({ kind: "request", method, path, init: encoded }, this.#bound(init.deadline));
   }
 
   /**
@@ -267,17 +187,21 @@ export class SyncClient {
   startWsSync(handler: (event: AnyServerEvent) => unknown, options: StartWsSyncOptions = {}): void {
     const { timeout, signal, ...wsOptions } = options;
     const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeout;
-    const { id } = this._call<{ id: number }>({ kind: "wsStart", options: wsOptions as Record<string, unknown> });
+    const start = { kind: "wsStart" as const, options: wsOptions as Record<string, unknown>, wait: timeout };
+    // Without a timeout, connecting is bounded by the stream's own connect timeout (and the worker's liveness).
+    const { id } = this._call<{ id: number | undefined }>(
+      start,
+      timeout === undefined ? undefined : deadline + SLACK_MS,
+    );
+    if (id === undefined) return; // the timeout passed while it connected
     try {
       for (;;) {
         if (signal?.aborted || Date.now() >= deadline) return;
         const wait = Math.max(1, Math.min(250, deadline - Date.now()));
-        const batch = this.#channel.call<{ events: AnyServerEvent[]; ended: boolean; error?: SerializedError }>({
-          kind: "wsNext",
-          stream: id,
-          wait,
-          max: 1000,
-        });
+        const batch = this.#channel.call<{ events: AnyServerEvent[]; ended: boolean; error?: SerializedError }>(
+          { kind: "wsNext", stream: id, wait, max: 1000 },
+          Date.now() + wait + SLACK_MS,
+        );
         for (const event of batch.events) {
           if (handler(event) === false) return;
           if (signal?.aborted) return;
@@ -288,22 +212,31 @@ export class SyncClient {
         }
       }
     } finally {
-      if (!this.#channel.closed) this.#channel.call({ kind: "wsStop", stream: id });
+      if (!this.#channel.closed) this.#channel.call({ kind: "wsStop", stream: id }, Date.now() + SLACK_MS);
     }
   }
 
-  /** Logs out (password auth), closes the connections and stops the worker. Safe to call twice. */
+  /**
+   * Logs out (password auth), closes the connections and stops the worker, within the closeTimeout grace (plus
+   * the logout's own bound). Safe to call twice.
+   */
   close(): void {
     if (this.#channel.closed) return;
-    if (this.#session !== undefined) {
-      this.#channel.call({ kind: "closeSession", session: this.#session });
-      return;
-    }
+    const bound = Date.now() + this.#channel.resolved.closeTimeout + LOGOUT_MS + SLACK_MS;
     try {
-      this.#channel.call({ kind: "close" });
+      if (this.#session !== undefined) this.#channel.call({ kind: "closeSession", session: this.#session }, bound);
+      else this.#channel.call({ kind: "close" }, bound);
+    } catch (error) {
+      // A worker that died or hung is stopped all the same: closing is done.
+      if (!(error instanceof SyncWorkerError)) throw error;
     } finally {
-      this.#channel.terminate();
+      if (this.#session === undefined) this.#channel.terminate();
     }
+  }
+
+  /** @internal Tests only: makes the worker crash, exit or hang `after` ms from now. */
+  _injectFault(fault: "throw" | "exit" | "hang", after: number): void {
+    this.#channel.call({ kind: "_fault", fault, after });
   }
 
   [Symbol.dispose](): void {

@@ -29,17 +29,47 @@ export type Request =
   | (Target & { kind: "token" })
   | { kind: "session" }
   | { kind: "closeSession"; session: number }
-  | (Target & { kind: "wsStart"; options: Record<string, unknown> })
+  /** `wait`: ms to wait for the connection before giving up (startWsSync's timeout); none: as long as it takes. */
+  | (Target & { kind: "wsStart"; options: Record<string, unknown>; wait?: number | undefined })
   | { kind: "wsNext"; stream: number; wait: number; max: number }
   | { kind: "wsStop"; stream: number }
-  | { kind: "close" };
+  | { kind: "close" }
+  /** Tests only: makes the worker fail `after` ms from now, as a crash, an exit or a hang would. */
+  | { kind: "_fault"; fault: "throw" | "exit" | "hang"; after: number };
 
 /**
  * The memory the two threads share: Int32 slots [0] reply state (0 waiting, 1 a message on the port, 2 a JSON
- * answer in shared memory), [1] the worker has started, [2] the length of the shared answer; then the answer's
- * bytes: its content type, a newline, its text.
+ * answer in shared memory), [1] unused, [2] the length of the shared answer; then the answer's bytes: its content
+ * type, a newline, its text.
  */
 export const SHARED_REPLY = { state: 2, length: 2, offset: 16, bytes: 1 << 20 };
+
+/**
+ * The worker's health, in a buffer of its own (the reply buffer may be mid-read when the worker dies): Int32 slots
+ * [0] its state (WORKER below), [1] a heartbeat the worker bumps every HEARTBEAT_MS, [2] the length of the reason;
+ * then the reason (UTF-8) why it could not start or died.
+ */
+export const STATUS = { state: 0, heartbeat: 1, length: 2, offset: 12, bytes: 4096 };
+export const WORKER = { starting: 0, ready: 1, dead: 2 };
+/** How often the worker's heartbeat beats, and how long it may stay still before the worker counts as hung. */
+export const HEARTBEAT_MS = 100;
+export const STALL_MS = 5_000;
+
+/** Records why the worker died (or could not start) and wakes the calling thread, whatever it waits for. */
+export function reportDeath(status: Int32Array, flag: Int32Array | undefined, reason: string): void {
+  if (Atomics.load(status, STATUS.state) === WORKER.dead) return;
+  const bytes = Buffer.from(status.buffer, STATUS.offset);
+  const length = bytes.write(reason.slice(0, STATUS.bytes / 3));
+  Atomics.store(status, STATUS.length, length);
+  Atomics.store(status, STATUS.state, WORKER.dead);
+  Atomics.notify(status, STATUS.state);
+  if (flag) Atomics.notify(flag, 0);
+}
+
+export function deathReason(status: Int32Array): string {
+  const bytes = Buffer.from(status.buffer, STATUS.offset);
+  return bytes.toString("utf8", 0, Atomics.load(status, STATUS.length)) || "it stopped";
+}
 
 export interface Reply {
   ok: boolean;

@@ -11,15 +11,41 @@ import type { ClientOptions } from "../core/options.js";
 import { groupTables } from "../generated/groups/index.js";
 import type { MattermostWebSocket } from "../ws/client.js";
 import type { AnyServerEvent } from "../ws/events.js";
-import { type Call, decodeUploads, type Reply, type Request, SHARED_REPLY, serializeError } from "./protocol.js";
+import {
+  type Call,
+  decodeUploads,
+  HEARTBEAT_MS,
+  type Reply,
+  type Request,
+  reportDeath,
+  SHARED_REPLY,
+  STATUS,
+  serializeError,
+  WORKER,
+} from "./protocol.js";
 
 interface WorkerData {
   port: MessagePort;
   flag: Int32Array;
+  status: Int32Array;
   options: ClientOptions & { reportIssues?: boolean };
 }
 
-const { port, flag, options } = workerData as WorkerData;
+const { port, flag, status, options } = workerData as WorkerData;
+
+// The calling thread is blocked while it waits, so it cannot hear the Worker's "error" and "exit" events: a crash
+// is written to shared memory, which it reads between the slices of its wait.
+process.on("uncaughtException", (error) => {
+  reportDeath(status, flag, `it crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
+process.on("unhandledRejection", (error) => {
+  reportDeath(status, flag, `it crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
+process.on("exit", (code) => reportDeath(status, flag, `it exited with code ${code}`));
+// A worker that is killed (terminate, out of memory) runs no code at all: its heartbeat stops.
+setInterval(() => Atomics.add(status, STATUS.heartbeat, 1), HEARTBEAT_MS).unref();
 const { reportIssues, ...clientOptions } = options;
 
 let issues: ValidationIssue[] = [];
@@ -141,7 +167,8 @@ async function handle(request: Request): Promise<unknown> {
     case "wsStart": {
       const ws = target(request).websocket(request.options);
       const stream = new Stream(ws);
-      await ws.connect();
+      if (request.wait !== undefined && !(await connectWithin(ws, request.wait))) return { id: undefined };
+      if (request.wait === undefined) await ws.connect();
       const id = nextId++;
       streams.set(id, stream);
       return { id, connectionId: ws.connectionId };
@@ -164,6 +191,31 @@ async function handle(request: Request): Promise<unknown> {
       await Promise.all([...sessions.values()].map((s) => s.close()));
       await client.close();
       return undefined;
+    case "_fault":
+      setTimeout(() => {
+        if (request.fault === "exit") process.exit(3);
+        if (request.fault === "throw") throw new Error("a fault injected by a test");
+        for (;;); // hang: the event loop never turns again
+      }, request.after).unref();
+      return undefined;
+  }
+}
+
+/** Connects, or gives up after `ms` (closing the stream): false. A failure to connect rejects as it would. */
+async function connectWithin(ws: MattermostWebSocket, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+  });
+  try {
+    const connected = await Promise.race([ws.connect().then(() => true as const), late]);
+    if (!connected) ws.close();
+    return connected;
+  } catch (error) {
+    ws.close();
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -196,8 +248,8 @@ function reply(message: Reply): void {
 }
 
 // Tell the calling thread the worker is ready (it waits for this before its first request).
-Atomics.store(flag, 1, 1);
-Atomics.notify(flag, 1);
+Atomics.store(status, STATUS.state, WORKER.ready);
+Atomics.notify(status, STATUS.state);
 
 port.on("message", (request: Request) => {
   handle(request).then(

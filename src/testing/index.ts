@@ -5,9 +5,12 @@
  *   import { createTestServer } from "matterapi/testing";
  *   const server = await createTestServer();
  *   const client = new AsyncClient({ url: server.url, auth: { token: server.admin.token } });
+ *
+ * A SyncClient blocks its thread: give it `await startTestServerInWorker()`, the same server in a thread of its own.
  */
 
 export type { Broadcast, Stats } from "./env.js";
+export { startTestServerInWorker, type TestServerInWorker } from "./in-worker.js";
 export {
   type ChannelInfo,
   createTestServer,

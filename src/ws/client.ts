@@ -2,110 +2,57 @@
  * The event stream client: typed events, reconnect with resume (connection_id + sequence_number), keepalive,
  * and no lost or repeated events inside the server's replay window. When the server had to start over (a new
  * `hello`: events were lost), it says so with a `missed` signal and, if asked, fetches the posts of that window
- * over REST and delivers them as recovered `posted` events.
+ * over REST and delivers them as recovered `posted` events. Whatever the server sends, it never crashes: a frame
+ * it cannot use reaches `error` and the stream goes on.
  */
-import type { RawRequest } from "../client.js";
-import type { ClientCore } from "../core/client-core.js";
-import { MatterapiError, NoAccessTokenProvided, UsageError } from "../core/errors.js";
+import {
+  MatterapiError,
+  NoAccessTokenProvided,
+  UsageError,
+  WebSocketConnectError,
+  WebSocketFrameError,
+} from "../core/errors.js";
 import { isPasswordAuth } from "../core/options.js";
-import type { Channel, Post, PostList, Team } from "../generated/models/index.js";
+import type { Post } from "../generated/models/index.js";
+import { CatchUp } from "./catch-up.js";
+import { encodeAction, isTransient, stopError, upgradeStatus, WebSocketAuthError } from "./errors.js";
 import { type AnyServerEvent, type Broadcast, decodeData, type EventData, type ServerEvent } from "./events.js";
-import { openSocket, type RawSocket, type WebSocketConstructor } from "./socket.js";
+import { parseFrame, type ReplyFrame } from "./frames.js";
+import { KeepAlive } from "./keepalive.js";
+import { type Listener, Listeners } from "./listeners.js";
+import {
+  type LifecycleEvents,
+  MAX_TIMER,
+  type MissedSignal,
+  type ResolvedOptions,
+  resolveOptions,
+  type StreamHost,
+  timer,
+  type WebSocketOptions,
+  type WebSocketState,
+} from "./options.js";
+import { PendingActions } from "./pending.js";
+import { EventQueue, RecentIds } from "./queue.js";
+import { openSocket, type RawSocket } from "./socket.js";
+import { ConnectWaiters } from "./waiters.js";
 
-export type WebSocketState = "connecting" | "open" | "reconnecting" | "closed";
+export { WebSocketClosedError, WebSocketConnectError, WebSocketFrameError } from "../core/errors.js";
+export { WebSocketActionError, WebSocketAuthError } from "./errors.js";
+export type {
+  CloseInfo,
+  LifecycleEvents,
+  MissedSignal,
+  StreamHost,
+  WebSocketOptions,
+  WebSocketState,
+} from "./options.js";
 
-export interface WebSocketOptions {
-  /** Reconnect after a lost connection (default true). */
-  reconnect?: boolean | undefined;
-  /** First wait before reconnecting, ms (default 500); doubles each failed attempt, with up to 25% jitter. */
-  initialReconnectDelay?: number | undefined;
-  /** Longest wait between attempts, ms (default 30000). */
-  maxReconnectDelay?: number | undefined;
-  /** Give up after this many failed attempts in a row (default: never). */
-  maxReconnectAttempts?: number | undefined;
-  /** Probe the connection when nothing has arrived for this long, ms (default 30000). */
-  pingInterval?: number | undefined;
-  /** Declare the connection dead when nothing arrives this long after a probe, ms (default 10000). */
-  pongTimeout?: number | undefined;
-  /** How long an action waits for its reply, ms (default 10000). */
-  actionTimeout?: number | undefined;
-  /** After lost events, fetch the window's posts over REST and deliver them as recovered `posted` events. */
-  catchUp?: boolean | undefined;
-  /** "header" (Authorization at the upgrade; needed for resume), "challenge", or "auto" (default: header on Node). */
-  authMode?: "auto" | "header" | "challenge" | undefined;
-  /**
-   * A browser-style WebSocket constructor to use (a polyfill, React Native's, Deno's); the client then
-   * authenticates by challenge. Default: the `ws` package on Node, the global WebSocket elsewhere.
-   */
-  WebSocket?: WebSocketConstructor | undefined;
-  /** Stop the stream (as close()) when this aborts. */
-  signal?: AbortSignal | undefined;
-}
+const NOT_AUTHENTICATED = "api.web_socket_router.not_authenticated.app_error";
 
-/** When the server started over and the events of a window are lost. */
-export interface MissedSignal {
-  /**
-   * Where the loss may start: the server's create_at (epoch ms) of the newest post received, or the local time of
-   * the first connect when no post was received yet.
-   */
-  since: number;
-  /** When the new hello came, on the same clock as `since` (the server's, estimated, once a post was seen). */
-  until: number;
-  previousConnectionId: string;
-  connectionId: string;
-  /** The seq of the last event received on the lost connection. */
-  lastSeq: number;
-}
+/** Failures of a browser-style socket before it opens, while REST answers, before the stream stops. */
+const REFUSED_OPENS = 3;
 
-/** The stream stopped because the server would not take the credentials. */
-export class WebSocketAuthError extends MatterapiError {
-  override name = "WebSocketAuthError";
-}
-
-/** A reply with status FAIL, carrying the server's error. */
-export class WebSocketActionError extends MatterapiError {
-  override name = "WebSocketActionError";
-  constructor(
-    readonly action: string,
-    readonly error: { id?: string; message?: string; status_code?: number } | undefined,
-  ) {
-    super(`${action} failed: ${error?.message ?? "no reason given"}${error?.id ? ` [${error.id}]` : ""}`);
-  }
-}
-
-export interface LifecycleEvents {
-  statechange: (state: WebSocketState) => void;
-  missed: (signal: MissedSignal) => void;
-  error: (error: Error) => void;
-}
-
-type Listener = (event: never) => void;
-
-/** Every option set (undefined ones fell back to their defaults), except the signal and the constructor. */
-type ResolvedOptions = {
-  [K in Exclude<keyof WebSocketOptions, "signal" | "WebSocket">]-?: Exclude<WebSocketOptions[K], undefined>;
-} & Pick<WebSocketOptions, "WebSocket">;
-
-const DEFAULTS = {
-  initialReconnectDelay: 500,
-  maxReconnectDelay: 30_000,
-  pingInterval: 30_000,
-  pongTimeout: 10_000,
-  actionTimeout: 10_000,
-};
-
-interface Pending {
-  action: string;
-  resolve: (data: unknown) => void;
-  reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
-/** The REST side the stream needs: its core (token, login, options) and calls for catch-up. */
-export interface StreamHost {
-  readonly _core: ClientCore;
-  request<T>(method: "GET", path: string, init?: RawRequest<T>): PromiseLike<T>;
-}
+const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
 
 export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   #state: WebSocketState = "closed";
@@ -121,58 +68,46 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   #connectedAt = 0;
   /** Ids of recent posts delivered, so that a catch-up never repeats one. */
   readonly #seenPosts = new RecentIds(5000);
-  #lastFrame = 0;
-  #probeAt = 0;
   #actionSeq = 0;
   #attempts = 0;
   #closedByUser = false;
   #authProbeSeq = 0;
   #authConfirmed = false;
+  /** Whether the stream has been open since connect() started it (else a connect timeout stops it). */
+  #opened = false;
+  /** Bumped when the stream stops, so that a dial still logging in knows it is no longer wanted. */
+  #generation = 0;
+  /** Per socket: the error it reported, whether it opened, and the close code we asked for ourselves. */
   #socketError: Error | undefined;
-  #catchingUp = false;
-  #buffered: ServerEvent[] = [];
-  #recoveredPosts = new Set<string>();
-  #keepAliveTimer: ReturnType<typeof setInterval> | undefined;
+  #socketOpen = false;
+  #closing: number | undefined;
+  #timedOut = false;
+  #attemptTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Why the last attempt failed: the cause of a connect timeout. */
+  #lastError: Error | undefined;
+  #refusedOpens = 0;
+  /** Logins in a row whose new token was refused too (counted apart from failed connections). */
+  #reLogins = 0;
+  /** The token of the current connection attempt. */
+  #token: string | undefined;
+  /** lastSeq when a frame over maxFrameSize closed the connection: the second time at the same place, skip it. */
+  #oversizeAt: number | undefined;
+  readonly #catchUp = new CatchUp();
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #connectWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  readonly #connectWaiters = new ConnectWaiters();
   #fatal: Error | undefined;
-  readonly #pending = new Map<number, Pending>();
-  readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #pending = new PendingActions();
+  readonly #listeners = new Listeners();
   readonly #iterators = new Set<EventQueue>();
   readonly #options: ResolvedOptions;
+  readonly #keepAlive: KeepAlive;
 
   constructor(
     private readonly host: StreamHost,
     options: WebSocketOptions = {},
   ) {
-    for (const key of Object.keys(options)) {
-      if (
-        !(key in DEFAULTS) &&
-        !["reconnect", "maxReconnectAttempts", "catchUp", "authMode", "signal", "WebSocket"].includes(key)
-      ) {
-        throw new UsageError(`matterapi: websocket option ${key} is not an option`);
-      }
-    }
-    for (const key of [
-      "initialReconnectDelay",
-      "maxReconnectDelay",
-      "pingInterval",
-      "pongTimeout",
-      "actionTimeout",
-    ] as const) {
-      const value = options[key];
-      if (value !== undefined && (typeof value !== "number" || !(value > 0))) {
-        throw new UsageError(`matterapi: websocket option ${key} must be a positive number of milliseconds`);
-      }
-    }
-    this.#options = {
-      ...DEFAULTS,
-      reconnect: true,
-      maxReconnectAttempts: Number.POSITIVE_INFINITY,
-      catchUp: false,
-      authMode: "auto",
-      ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
-    } as ResolvedOptions;
+    this.#options = resolveOptions(options);
+    this.#keepAlive = new KeepAlive(this.#options.pingInterval, this.#options.pongTimeout);
     options.signal?.addEventListener("abort", () => this.close(), { once: true });
     if (options.signal?.aborted) this.#closedByUser = true;
   }
@@ -195,13 +130,38 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     return this.#lastSeq;
   }
 
-  /** Connects (once); resolves when the server has accepted the credentials, rejects on an auth failure. */
+  /**
+   * Connects (once); resolves when the server has accepted the credentials. Rejects on an auth failure, on a
+   * failure retrying cannot fix, or when the stream is not open within `connectTimeout` (a `WebSocketConnectError`;
+   * a stream that never opened then stops, and a later connect() starts it again).
+   */
   connect(): Promise<void> {
     if (this.#fatal) return Promise.reject(this.#fatal);
     if (this.#closedByUser) return Promise.reject(new UsageError("the WebSocket was closed"));
     if (this.#state === "open") return Promise.resolve();
-    const waiter = new Promise<void>((resolve, reject) => this.#connectWaiters.push({ resolve, reject }));
+    const { connectTimeout } = this.#options;
+    const waiter = this.#connectWaiters.add(connectTimeout, (reject) => {
+      const last = this.#lastError;
+      // Say where it stands: an attempt in progress explains more than the one that failed before it.
+      const now = this.#socket
+        ? this.#socketOpen
+          ? "the server did not answer the WebSocket's auth check"
+          : "no answer to the WebSocket upgrade"
+        : last?.message;
+      const error = new WebSocketConnectError(
+        `the WebSocket did not open within ${connectTimeout} ms${now ? `: ${now}` : ""}`,
+        this.#url(),
+        { timeout: connectTimeout, cause: last },
+      );
+      // A stream that never opened stops (until connect() again); one that was open goes on reconnecting.
+      reject(error);
+      if (!this.#opened) this.#fail(error, false);
+    });
     if (this.#state === "closed") {
+      this.#opened = false;
+      this.#attempts = 0;
+      this.#refusedOpens = 0;
+      this.#lastError = undefined;
       this.#setState("connecting");
       void this.#dial();
     }
@@ -211,28 +171,24 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   /** Ends the stream: no more reconnects; iterators finish. */
   close(): void {
     this.#closedByUser = true;
-    clearTimeout(this.#reconnectTimer);
-    this.#socket?.close(1000, "client closed");
-    this.#socket = undefined;
+    this.#dropSocket(1000, "client closed");
     this.#finish();
   }
 
   // ------------------------------------------------------------------ listening
 
   on<K extends keyof LifecycleEvents>(name: K, handler: LifecycleEvents[K]): this;
-  on<K extends string>(name: K | "*", handler: (event: K extends "*" ? AnyServerEvent : ServerEvent<K>) => void): this;
+  on<K extends string>(
+    name: K | "*",
+    handler: (event: K extends "*" ? AnyServerEvent : ServerEvent<K>) => unknown,
+  ): this;
   on(name: string, handler: Listener): this {
-    let set = this.#listeners.get(name);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(name, set);
-    }
-    set.add(handler);
+    this.#listeners.add(name, handler);
     return this;
   }
 
-  off(name: string, handler: (...args: never[]) => void): this {
-    this.#listeners.get(name)?.delete(handler as Listener);
+  off(name: string, handler: (...args: never[]) => unknown): this {
+    this.#listeners.remove(name, handler as Listener);
     return this;
   }
 
@@ -249,20 +205,24 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
 
   // ------------------------------------------------------------------ actions
 
-  /** Sends an action; resolves with the reply's data (rejects with the server's error on FAIL, or on timeout). */
+  /**
+   * Sends an action; resolves with the reply's data (rejects with the server's error on FAIL, or on timeout). An
+   * action the server could not read (over its 8 KB frame limit, which would close the connection) is refused here.
+   */
   send<T = unknown>(action: string, data?: Record<string, unknown>, timeout = this.#options.actionTimeout): Promise<T> {
     const socket = this.#socket;
     if (!socket || this.#state !== "open")
       return Promise.reject(new UsageError(`${action}: the WebSocket is not open`));
     const seq = ++this.#actionSeq;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(seq);
-        reject(new MatterapiError(`${action}: no reply within ${timeout} ms`));
-      }, timeout);
-      this.#pending.set(seq, { action, resolve: resolve as (d: unknown) => void, reject, timer });
-      socket.send(JSON.stringify(data === undefined ? { action, seq } : { action, seq, data }));
-    });
+    let text: string;
+    try {
+      text = encodeAction(action, seq, data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const reply = this.#pending.wait<T>(action, seq, timeout);
+    socket.send(text);
+    return reply;
   }
 
   /** Tells the channel's members you are typing (in a thread when parentId is given). */
@@ -290,18 +250,30 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
 
   // ------------------------------------------------------------------ connection
 
+  #url(): string {
+    return `${this.host._core.options.baseUrl.replace(/^http/, "ws")}/api/v4/websocket`;
+  }
+
   async #dial(): Promise<void> {
+    const generation = this.#generation;
     if (this.#closedByUser) return;
     const core = this.host._core;
     let token: string | undefined;
     try {
       token = await core.ensureLogin();
     } catch (error) {
-      this.#fail(
-        new WebSocketAuthError(`cannot log in for the WebSocket: ${(error as Error).message}`, { cause: error }),
-      );
+      if (generation !== this.#generation || this.#closedByUser) return;
+      const message = `logging in for the WebSocket failed: ${toError(error).message}`;
+      // A timeout, a 429 or a 5xx of the login is worth another attempt; a refused password is not.
+      if (isTransient(error)) this.#attemptFailed(new MatterapiError(message, { cause: error }));
+      else
+        this.#fail(
+          new WebSocketAuthError(`cannot log in for the WebSocket: ${toError(error).message}`, { cause: error }),
+        );
       return;
     }
+    if (generation !== this.#generation || this.#closedByUser) return;
+    this.#token = token;
     if (!token) {
       this.#fail(new WebSocketAuthError("the WebSocket needs auth: a token, or a login and password"));
       return;
@@ -312,35 +284,49 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
       : this.#options.authMode === "auto"
         ? "header"
         : this.#options.authMode;
-    const base = `${core.options.baseUrl.replace(/^http/, "ws")}/api/v4/websocket`;
     // Resume needs the session at the upgrade; a challenge-authenticated connection always starts fresh.
     const resume =
       mode === "header" && this.#connectionId
-        ? `?connection_id=${this.#connectionId}&sequence_number=${this.#lastSeq + 1}`
+        ? `?connection_id=${encodeURIComponent(this.#connectionId)}&sequence_number=${this.#lastSeq + 1}`
         : "";
     this.#authConfirmed = false;
     this.#socketError = undefined;
+    this.#socketOpen = false;
+    this.#closing = undefined;
+    this.#timedOut = false;
+    const guard = (what: () => void) => {
+      try {
+        what();
+      } catch (error) {
+        this.#emit("error", toError(error)); // a bug here must not become an uncaught exception in a socket callback
+      }
+    };
     let socket: RawSocket;
     try {
       socket = await openSocket(
-        base + resume,
+        this.#url() + resume,
         {
           headers: mode === "header" ? { Authorization: `Bearer ${token}` } : {},
           tls: core.options.tls,
           proxy: core.options.proxy,
           WebSocket: this.#options.WebSocket,
+          handshakeTimeout: Math.min(this.#options.connectTimeout, MAX_TIMER),
+          maxPayload: this.#options.maxFrameSize,
         },
         {
           onOpen: () =>
-            this.#onOpen(socket, token as string, mode === "header" && socket.native ? "header" : "challenge"),
+            guard(() =>
+              this.#onOpen(socket, token as string, mode === "header" && socket.native ? "header" : "challenge"),
+            ),
           onMessage: (text) => {
-            if (this.#socket === socket) this.#onMessage(text);
+            if (this.#socket === socket) guard(() => this.#onMessage(text));
           },
           onFrame: () => {
-            if (this.#socket === socket) this.#lastFrame = Date.now();
+            if (this.#socket === socket) this.#keepAlive.sawFrame();
           },
-          onClose: () => {
-            if (this.#socket === socket) void this.#onClose(token as string);
+          onClose: (code, reason) => {
+            if (this.#socket === socket)
+              this.#onClose(socket, code, reason, token as string).catch((e) => this.#emit("error", toError(e)));
           },
           onError: (error) => {
             if (this.#socket === socket || !this.#socket) this.#socketError = error;
@@ -348,23 +334,49 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
         },
       );
     } catch (error) {
-      this.#emit("error", error as Error);
-      this.#scheduleReconnect();
+      if (generation === this.#generation) this.#attemptFailed(toError(error));
+      return;
+    }
+    if (generation !== this.#generation || this.#closedByUser) {
+      socket.terminate();
       return;
     }
     this.#socket = socket;
+    // The upgrade and the auth check together get connectTimeout: a server that never answers costs one attempt.
+    this.#attemptTimer = timer(() => {
+      if (this.#socket !== socket || this.#authConfirmed) return;
+      const ms = this.#options.connectTimeout;
+      this.#lastError = new WebSocketConnectError(
+        this.#socketOpen
+          ? `the server did not answer the WebSocket's auth check within ${ms} ms`
+          : `no answer to the WebSocket upgrade within ${ms} ms`,
+        this.#url(),
+        { timeout: ms },
+      );
+      this.#timedOut = true;
+      this.#closing = 1006;
+      socket.terminate();
+    }, this.#options.connectTimeout);
   }
 
   #onOpen(socket: RawSocket, token: string, mode: "header" | "challenge"): void {
     if (this.#socket !== socket) return;
-    this.#lastFrame = Date.now();
-    this.#probeAt = 0;
+    this.#socketOpen = true;
     // Prove the credentials: a challenge, or (header auth) a ping that an unauthenticated socket gets FAIL for.
     const seq = ++this.#actionSeq;
     this.#authProbeSeq = seq;
     if (mode === "challenge") socket.send(JSON.stringify({ seq, action: "authentication_challenge", data: { token } }));
     else socket.send(JSON.stringify({ seq, action: "ping" }));
-    this.#startKeepAlive();
+    this.#keepAlive.start({
+      probe: () => {
+        socket.ping();
+        socket.send(JSON.stringify({ seq: ++this.#actionSeq, action: "ping" }));
+      },
+      dead: () => {
+        this.#closing = 1006;
+        socket.terminate();
+      },
+    });
   }
 
   #notePost(post: Post | undefined): void {
@@ -377,54 +389,50 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   }
 
   #authenticated(): void {
+    clearTimeout(this.#attemptTimer);
     this.#authConfirmed = true;
+    this.#opened = true;
     this.#attempts = 0;
+    this.#refusedOpens = 0;
+    this.#reLogins = 0;
+    this.#lastError = undefined;
     this.#setState("open");
-    for (const w of this.#connectWaiters.splice(0)) w.resolve();
+    this.#connectWaiters.resolveAll();
   }
 
   #onMessage(text: string): void {
-    this.#lastFrame = Date.now();
-    let message: {
-      event?: string;
-      data?: Record<string, unknown>;
-      broadcast?: Broadcast;
-      seq?: number;
-      status?: string;
-      seq_reply?: number;
-      error?: { id?: string; message?: string; status_code?: number };
-    };
-    try {
-      message = JSON.parse(text);
-    } catch {
+    this.#keepAlive.sawFrame();
+    const frame = parseFrame(text);
+    if (frame.kind === "malformed") {
+      this.#emit("error", frame.error);
       return;
     }
-    if (message.event === undefined) {
-      this.#onReply(message.status, message.seq_reply, message.data, message.error);
+    if (frame.kind === "reply") {
+      this.#onReply(frame);
       return;
     }
+    const message = frame.message;
     const name = message.event;
-    const data = message.data ?? {};
-    if (name === "hello") this.#onHello(data as unknown as EventData<"hello">, message.broadcast);
+    if (name === "hello") this.#onHello(message.data as unknown as EventData<"hello">, message.broadcast);
     else if (typeof message.seq === "number") {
       if (message.seq <= this.#lastSeq) return; // a replayed event already delivered
       if (message.seq > this.#lastSeq + 1) {
         // A gap without a hello: ask again from the first missing seq (close code 4001: sequence mismatch).
+        this.#closing = 4001;
         this.#socket?.close(4001, "sequence mismatch");
         return;
       }
     }
     if (typeof message.seq === "number") this.#lastSeq = message.seq;
-    decodeData(name, data);
-    if (name === "posted") this.#notePost((data as unknown as EventData<"posted">).post);
+    decodeData(name, message.data);
+    if (name === "posted") this.#notePost((message.data as unknown as EventData<"posted">).post);
     // The parsed message already has the event's shape ({event, data, broadcast, seq}): deliver it as it is.
-    message.data = data;
     const event = message as unknown as ServerEvent;
-    if (this.#catchingUp) this.#buffered.push(event);
+    if (this.#catchUp.running) this.#catchUp.buffer(event);
     else this.#dispatch(event);
   }
 
-  #onHello(data: EventData<"hello">, broadcast: Broadcast | undefined): void {
+  #onHello(data: EventData<"hello">, broadcast: Broadcast): void {
     const previous = this.#connectionId;
     const lost = previous !== "" && data.connection_id !== previous;
     const since = this.#lastPostAt || this.#connectedAt;
@@ -432,7 +440,7 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     if (!previous) this.#connectedAt = Date.now();
     this.#connectionId = data.connection_id;
     this.#serverVersion = data.server_version;
-    this.#userId = broadcast?.user_id || this.#userId;
+    this.#userId = (typeof broadcast.user_id === "string" && broadcast.user_id) || this.#userId;
     this.#lastSeq = -1;
     if (!lost) return;
     const signal: MissedSignal = {
@@ -444,91 +452,155 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
       lastSeq,
     };
     this.#emit("missed", signal);
-    if (this.#options.catchUp) void this.#catchUp(signal);
+    if (this.#options.catchUp) {
+      void this.#catchUp.run(this.host, signal.since, {
+        seen: (id) => this.#seenPosts.has(id),
+        notePost: (post) => this.#notePost(post),
+        deliver: (event) => this.#dispatch(event),
+        fail: (error) => this.#emit("error", error),
+      });
+    }
   }
 
-  #onReply(
-    status: string | undefined,
-    seqReply: number | undefined,
-    data: unknown,
-    error: WebSocketActionError["error"],
-  ): void {
+  #onReply(frame: ReplyFrame): void {
+    const { status, seqReply, error } = frame;
     if (seqReply !== undefined && seqReply === this.#authProbeSeq) {
       this.#authProbeSeq = 0;
       if (status === "OK") this.#authenticated();
-      else if (error?.id === "api.web_socket_router.not_authenticated.app_error") void this.#authRejected();
+      else if (error?.id === NOT_AUTHENTICATED) void this.#authRejected();
       return;
     }
-    const pending = seqReply === undefined ? undefined : this.#pending.get(seqReply);
-    if (!pending) {
-      // A keepalive ping that finds the session expired: the server stops sending events on such a socket.
-      if (status === "FAIL" && error?.id === "api.web_socket_router.not_authenticated.app_error")
-        void this.#authRejected();
-      return;
-    }
-    this.#pending.delete(seqReply as number);
-    clearTimeout(pending.timer);
-    if (status === "OK") pending.resolve(data);
-    else pending.reject(new WebSocketActionError(pending.action, error));
+    // A keepalive ping that finds the session expired: the server stops sending events on such a socket.
+    if (!this.#pending.settle(frame) && status === "FAIL" && error?.id === NOT_AUTHENTICATED) void this.#authRejected();
   }
 
-  async #onClose(token: string): Promise<void> {
+  /** Forgets the socket (its late events are ignored) and everything that waited on it, then closes it. */
+  #dropSocket(code?: number, reason?: string): void {
     const socket = this.#socket;
     this.#socket = undefined;
-    this.#stopKeepAlive();
-    for (const [seq, pending] of this.#pending) {
-      clearTimeout(pending.timer);
-      pending.reject(new MatterapiError(`${pending.action}: the connection closed before the reply`));
-      this.#pending.delete(seq);
-    }
+    this.#afterSocket(code ?? 1006);
+    if (code === undefined) socket?.terminate();
+    else socket?.close(code, reason);
+  }
+
+  #afterSocket(code: number): void {
+    clearTimeout(this.#attemptTimer);
+    this.#keepAlive.stop();
+    this.#pending.closed(code);
+  }
+
+  async #onClose(socket: RawSocket, code: number, reason: string, token: string): Promise<void> {
+    this.#socket = undefined;
+    this.#afterSocket(code);
+    const ours = this.#closing !== undefined;
+    this.#emit("close", { code, reason });
     if (this.#closedByUser || this.#fatal) return;
     const error = this.#socketError as (Error & { code?: string }) | undefined;
-    if (error && isCertificateError(error)) {
-      // Retrying cannot fix a certificate the client does not trust: stop, and say why.
-      this.#fail(new MatterapiError(`the WebSocket's TLS handshake failed: ${error.message}`, { cause: error }));
+    const status = upgradeStatus(error);
+    const closed = `closed with code ${code}${reason ? ` (${reason})` : ""}`;
+    const stop = stopError(error, status, ours ? undefined : code, reason, this.#url());
+    if (stop) {
+      this.#fail(stop);
       return;
     }
-    if (!this.#authConfirmed && socket) {
+    if (error?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+      // The same oversized event would come back on resume: the second time at the same place, skip it.
+      const skip = this.#oversizeAt === this.#lastSeq && this.#connectionId !== "";
+      this.#emit(
+        "error",
+        new WebSocketFrameError(
+          `a frame over maxFrameSize (${this.#options.maxFrameSize} bytes) closed the connection; ${skip ? "skipping it" : "resuming"}`,
+        ),
+      );
+      if (skip) this.#lastSeq++;
+      this.#oversizeAt = skip ? undefined : this.#lastSeq;
+      this.#scheduleReconnect();
+      return;
+    }
+    if (this.#timedOut) {
+      this.#attemptFailed(this.#lastError ?? new MatterapiError(`the WebSocket ${closed}`));
+      return;
+    }
+    if (!this.#authConfirmed) {
       // Closed before the credentials were accepted: ask REST whether the token is the problem.
-      if (await this.#tokenRejected(token)) {
+      const verdict = status === 401 ? "rejected" : await this.#tokenVerdict(token);
+      if (verdict === "rejected") {
         await this.#authRejected();
         return;
       }
+      const what = status
+        ? `the WebSocket upgrade was answered with ${status}`
+        : this.#socketOpen
+          ? `the WebSocket ${closed} before the server accepted the credentials`
+          : `the WebSocket did not open${error ? `: ${error.message}` : ""}`;
+      const failure = new WebSocketConnectError(what, this.#url(), {
+        ...(status ? { status } : {}),
+        ...(error ? { cause: error } : {}),
+      });
+      // A browser hides the upgrade's status: a socket that never opens while REST answers is being refused.
+      if (verdict === "ok" && !this.#socketOpen && !socket.native && ++this.#refusedOpens >= REFUSED_OPENS) {
+        this.#fail(
+          new WebSocketConnectError(
+            `the server answers REST but refused the WebSocket ${REFUSED_OPENS} times in a row (an Origin it does ` +
+              "not allow, or a proxy that does not pass WebSocket upgrades)",
+            this.#url(),
+            { cause: failure },
+          ),
+        );
+        return;
+      }
+      this.#attemptFailed(failure);
+      return;
     }
+    this.#lastError = new MatterapiError(`the WebSocket ${closed}`);
     this.#scheduleReconnect();
   }
 
-  async #tokenRejected(token: string): Promise<boolean> {
+  /** One attempt failed: said on `error` (the stream goes on), then another after the backoff. */
+  #attemptFailed(error: Error): void {
+    this.#lastError = error;
+    this.#emit("error", error);
+    this.#scheduleReconnect();
+  }
+
+  async #tokenVerdict(token: string): Promise<"rejected" | "ok" | "unknown"> {
     try {
       await this.host.request("GET", "/api/v4/users/me", {
         headers: { authorization: `Bearer ${token}` },
         maxRetries: 0,
       });
-      return false;
+      return "ok";
     } catch (error) {
-      return error instanceof NoAccessTokenProvided;
+      return error instanceof NoAccessTokenProvided ? "rejected" : "unknown";
     }
   }
 
-  /** The server refused the token: a password client logs in again once; anything else stops for good. */
+  /** The server refused the token: a password client logs in again; anything else stops for good. */
   async #authRejected(): Promise<void> {
     const core = this.host._core;
-    const rejected = core.token;
-    this.#socket?.terminate();
-    this.#socket = undefined;
-    if (isPasswordAuth(core.options.auth) && rejected) {
-      core.invalidateToken(rejected);
+    this.#dropSocket();
+    if (isPasswordAuth(core.options.auth)) {
+      // The token this socket used (a REST call may have dropped it already: then the login below makes a new one).
+      if (this.#token) core.invalidateToken(this.#token);
       try {
         await core.ensureLogin();
       } catch (error) {
+        if (this.#closedByUser || this.#fatal) return;
+        // A timeout or a 5xx of the login: try again later (the next dial logs in) rather than give up.
+        if (isTransient(error)) {
+          this.#attemptFailed(
+            new MatterapiError(`logging in again failed: ${toError(error).message}`, { cause: error }),
+          );
+          return;
+        }
         this.#fail(
-          new WebSocketAuthError(`the session ended and logging in again failed: ${(error as Error).message}`, {
+          new WebSocketAuthError(`the session ended and logging in again failed: ${toError(error).message}`, {
             cause: error,
           }),
         );
         return;
       }
-      if (this.#attempts++ < 3) {
+      if (this.#reLogins++ < 3) {
         this.#setState("reconnecting");
         void this.#dial();
         return;
@@ -538,45 +610,22 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   }
 
   #scheduleReconnect(): void {
-    if (this.#closedByUser || this.#fatal) return;
+    if (this.#closedByUser || this.#fatal || this.#state === "closed") return;
     if (!this.#options.reconnect || this.#attempts >= this.#options.maxReconnectAttempts) {
-      this.#fail(new MatterapiError("the WebSocket connection was lost and reconnecting is off or gave up"));
+      const last = this.#lastError ? `: ${this.#lastError.message}` : "";
+      this.#fail(
+        new MatterapiError(`the WebSocket connection was lost and reconnecting is off or gave up${last}`, {
+          cause: this.#lastError,
+        }),
+      );
       return;
     }
-    this.#setState("reconnecting");
+    this.#setState(this.#opened ? "reconnecting" : "connecting");
     const base = Math.min(this.#options.initialReconnectDelay * 2 ** this.#attempts, this.#options.maxReconnectDelay);
     const delay = Math.round(base * (1 - 0.25 * Math.random()));
     this.#attempts++;
-    this.#reconnectTimer = setTimeout(() => void this.#dial(), delay);
-  }
-
-  #startKeepAlive(): void {
-    this.#stopKeepAlive();
-    const { pingInterval, pongTimeout } = this.#options;
-    const tick = Math.max(10, Math.min(pingInterval, pongTimeout) / 4);
-    this.#keepAliveTimer = setInterval(() => {
-      const socket = this.#socket;
-      if (!socket) return;
-      const now = Date.now();
-      if (this.#probeAt && this.#lastFrame < this.#probeAt && now - this.#probeAt > pongTimeout) {
-        // Nothing at all since the probe: the connection is dead even if the socket does not know it yet.
-        this.#probeAt = 0;
-        socket.terminate();
-        return;
-      }
-      if (this.#lastFrame >= this.#probeAt) this.#probeAt = 0;
-      if (!this.#probeAt && now - this.#lastFrame >= pingInterval) {
-        this.#probeAt = now;
-        socket.ping();
-        socket.send(JSON.stringify({ seq: ++this.#actionSeq, action: "ping" }));
-      }
-    }, tick);
-    (this.#keepAliveTimer as { unref?: () => void }).unref?.();
-  }
-
-  #stopKeepAlive(): void {
-    clearInterval(this.#keepAliveTimer);
-    this.#keepAliveTimer = undefined;
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = timer(() => void this.#dial(), delay);
   }
 
   #setState(state: WebSocketState): void {
@@ -585,199 +634,34 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     this.#emit("statechange", state);
   }
 
-  #fail(error: Error): void {
-    this.#fatal = error;
-    this.#socket?.terminate();
-    this.#socket = undefined;
+  /** Stops the stream with an error: for good, or (a connect timeout) until connect() is called again. */
+  #fail(error: Error, permanent = true): void {
+    if (permanent) this.#fatal = error;
+    this.#dropSocket();
     this.#emit("error", error);
-    for (const w of this.#connectWaiters.splice(0)) w.reject(error);
+    this.#connectWaiters.rejectAll(error);
     this.#finish(error);
   }
 
   #finish(error?: Error): void {
-    this.#stopKeepAlive();
+    this.#generation++;
+    clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#attemptTimer);
+    this.#keepAlive.stop();
     this.#setState("closed");
-    for (const w of this.#connectWaiters.splice(0)) w.reject(error ?? new UsageError("the WebSocket was closed"));
+    this.#connectWaiters.rejectAll(error ?? new UsageError("the WebSocket was closed"));
     for (const queue of this.#iterators) queue.end(error);
+    if (error && !this.#fatal) this.#iterators.clear();
   }
 
   // ------------------------------------------------------------------ delivery
 
   #dispatch(event: ServerEvent): void {
-    const named = this.#listeners.get(event.event);
-    if (named) this.#call(named, event);
-    const all = this.#listeners.get("*");
-    if (all) this.#call(all, event);
+    this.#listeners.dispatch(event);
     if (this.#iterators.size > 0) for (const queue of this.#iterators) queue.push(event as AnyServerEvent);
   }
 
-  #call(handlers: Set<Listener>, event: ServerEvent): void {
-    for (const handler of handlers) {
-      try {
-        (handler as (e: ServerEvent) => void)(event);
-      } catch (error) {
-        this.#emit("error", error as Error);
-      }
-    }
-  }
-
-  #emit(name: keyof LifecycleEvents, value: unknown): void {
-    const set = this.#listeners.get(name);
-    if (!set) return;
-    for (const handler of set) {
-      try {
-        (handler as (v: unknown) => void)(value);
-      } catch {
-        // A failing lifecycle listener must not break the stream.
-      }
-    }
-  }
-
-  /** Fetches the posts created in the lost window, in every channel of the user, and delivers them first. */
-  async #catchUp(signal: MissedSignal): Promise<void> {
-    this.#catchingUp = true;
-    this.#recoveredPosts = new Set();
-    try {
-      const teams = await this.host.request<Team[]>("GET", "/api/v4/users/me/teams");
-      const channels = new Map<string, Channel>();
-      for (const team of teams) {
-        const list = await this.host.request<Channel[]>("GET", "/api/v4/users/me/teams/{team_id}/channels", {
-          params: { team_id: team.id },
-        });
-        for (const channel of list) channels.set(channel.id, channel);
-      }
-      const recovered: { post: Post; channel: Channel }[] = [];
-      for (const channel of channels.values()) {
-        if (channel.last_post_at < signal.since) continue;
-        const list = await this.host.request<PostList>("GET", "/api/v4/channels/{channel_id}/posts", {
-          params: { channel_id: channel.id },
-          query: { since: signal.since },
-        });
-        for (const id of list.order) {
-          const post = list.posts[id];
-          if (post && post.create_at >= signal.since && post.delete_at === 0) recovered.push({ post, channel });
-        }
-      }
-      recovered.sort((a, b) => a.post.create_at - b.post.create_at);
-      for (const { post, channel } of recovered) {
-        if (this.#seenPosts.has(post.id)) continue;
-        this.#recoveredPosts.add(post.id);
-        this.#notePost(post);
-        this.#dispatch({
-          event: "posted",
-          data: {
-            post,
-            channel_display_name: channel.display_name,
-            channel_name: channel.name,
-            channel_type: channel.type,
-            sender_name: "",
-            team_id: channel.team_id,
-          },
-          broadcast: { omit_users: null, user_id: "", channel_id: channel.id, team_id: "" },
-          recovered: true,
-        });
-      }
-    } catch (error) {
-      this.#emit(
-        "error",
-        new MatterapiError(`catching up after lost events failed: ${(error as Error).message}`, { cause: error }),
-      );
-    } finally {
-      this.#catchingUp = false;
-      const buffered = this.#buffered;
-      this.#buffered = [];
-      for (const event of buffered) {
-        const post = event.event === "posted" ? (event.data as unknown as EventData<"posted">).post : undefined;
-        if (post && this.#recoveredPosts.has(post.id)) continue;
-        this.#dispatch(event);
-      }
-      this.#recoveredPosts.clear();
-    }
-  }
-}
-
-const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
-
-function isCertificateError(error: Error & { code?: string }): boolean {
-  return CERTIFICATE_ERRORS.test(error.code ?? "") || /certificate/i.test(error.message);
-}
-
-/** A bounded set of the most recent ids (a ring of them, and a set to look them up). */
-class RecentIds {
-  readonly #set = new Set<string>();
-  readonly #ring: string[];
-  #next = 0;
-  constructor(capacity: number) {
-    this.#ring = new Array<string>(capacity);
-  }
-  add(id: string): void {
-    if (this.#set.has(id)) return;
-    const old = this.#ring[this.#next];
-    if (old !== undefined) this.#set.delete(old);
-    this.#ring[this.#next] = id;
-    this.#next = (this.#next + 1) % this.#ring.length;
-    this.#set.add(id);
-  }
-  has(id: string): boolean {
-    return this.#set.has(id);
-  }
-}
-
-/** An async iterator fed by the stream: events queue up until read; ending lets readers drain what is queued. */
-class EventQueue implements AsyncIterator<AnyServerEvent> {
-  readonly #items: AnyServerEvent[] = [];
-  #head = 0;
-  #waiting: ((r: IteratorResult<AnyServerEvent>) => void) | undefined;
-  #failing: ((e: Error) => void) | undefined;
-  #ended = false;
-  #error: Error | undefined;
-
-  constructor(private readonly onReturn: () => void) {}
-
-  push(event: AnyServerEvent): void {
-    if (this.#ended) return;
-    const waiting = this.#waiting;
-    if (waiting) {
-      this.#waiting = undefined;
-      this.#failing = undefined;
-      waiting({ value: event, done: false });
-    } else this.#items.push(event);
-  }
-
-  end(error?: Error): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#error = error;
-    if (this.#waiting && this.#head >= this.#items.length) {
-      const waiting = this.#waiting;
-      const failing = this.#failing;
-      this.#waiting = undefined;
-      this.#failing = undefined;
-      if (error) failing?.(error);
-      else waiting({ value: undefined, done: true });
-    }
-  }
-
-  next(): Promise<IteratorResult<AnyServerEvent>> {
-    if (this.#head < this.#items.length) {
-      const value = this.#items[this.#head++];
-      if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-        this.#items.splice(0, this.#head);
-        this.#head = 0;
-      }
-      return Promise.resolve({ value, done: false });
-    }
-    if (this.#ended)
-      return this.#error ? Promise.reject(this.#error) : Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => {
-      this.#waiting = resolve;
-      this.#failing = reject;
-    });
-  }
-
-  return(): Promise<IteratorResult<AnyServerEvent>> {
-    this.#ended = true;
-    this.onReturn();
-    return Promise.resolve({ value: undefined, done: true });
+  #emit<K extends keyof LifecycleEvents>(name: K, value: Parameters<LifecycleEvents[K]>[0]): void {
+    this.#listeners.emit(name, value);
   }
 }

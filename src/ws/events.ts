@@ -364,40 +364,43 @@ export interface ServerEvent<K extends string = string> {
 /** Any event, discriminated by name for the typed ones. */
 export type AnyServerEvent = { [K in keyof EventDataMap]: ServerEvent<K> }[keyof EventDataMap] | ServerEvent<string>;
 
-/** Fields the server sends as JSON strings, by event. */
-const ENCODED: Record<string, readonly string[]> = {
-  posted: ["post", "mentions", "followers"],
-  post_edited: ["post"],
-  post_deleted: ["post"],
-  ephemeral_message: ["post"],
-  reaction_added: ["reaction"],
-  reaction_removed: ["reaction"],
-  channel_updated: ["channel"],
-  channel_member_updated: ["channelMember"],
-  update_team: ["team"],
-  delete_team: ["team"],
-  memberrole_updated: ["member"],
-  emoji_added: ["emoji"],
-  preferences_changed: ["preferences"],
-  preferences_deleted: ["preferences"],
-  preference_changed: ["preference"],
-  thread_updated: ["thread"],
-  sidebar_category_updated: ["updatedCategories"],
-  draft_created: ["draft"],
-  draft_updated: ["draft"],
-  draft_deleted: ["draft"],
-  scheduled_post_created: ["scheduledPost"],
-  scheduled_post_updated: ["scheduledPost"],
-  scheduled_post_deleted: ["scheduledPost"],
-  post_acknowledgement_added: ["acknowledgement"],
-  post_acknowledgement_removed: ["acknowledgement"],
-};
+/** Fields the server sends as JSON strings, by event (a Map: an event named `constructor` finds nothing). */
+const ENCODED = new Map<string, readonly string[]>(
+  Object.entries({
+    posted: ["post", "mentions", "followers"],
+    post_edited: ["post"],
+    post_deleted: ["post"],
+    ephemeral_message: ["post"],
+    reaction_added: ["reaction"],
+    reaction_removed: ["reaction"],
+    channel_updated: ["channel"],
+    channel_member_updated: ["channelMember"],
+    update_team: ["team"],
+    delete_team: ["team"],
+    memberrole_updated: ["member"],
+    emoji_added: ["emoji"],
+    preferences_changed: ["preferences"],
+    preferences_deleted: ["preferences"],
+    preference_changed: ["preference"],
+    thread_updated: ["thread"],
+    sidebar_category_updated: ["updatedCategories"],
+    draft_created: ["draft"],
+    draft_updated: ["draft"],
+    draft_deleted: ["draft"],
+    scheduled_post_created: ["scheduledPost"],
+    scheduled_post_updated: ["scheduledPost"],
+    scheduled_post_deleted: ["scheduledPost"],
+    post_acknowledgement_added: ["acknowledgement"],
+    post_acknowledgement_removed: ["acknowledgement"],
+  }),
+);
 
 /** Decodes the JSON-string fields in place (a field that does not parse is left as the string). */
 export function decodeData(event: string, data: Record<string, unknown>): void {
-  const fields = ENCODED[event];
+  const fields = ENCODED.get(event);
   if (!fields) return;
   for (const field of fields) {
+    if (!Object.hasOwn(data, field)) continue;
     const value = data[field];
     if (typeof value !== "string") continue;
     try {

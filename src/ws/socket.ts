@@ -34,6 +34,10 @@ export interface SocketOptions {
   WebSocket?: WebSocketConstructor | undefined;
   tls?: TlsOptions | undefined;
   proxy?: ProxyOptions | undefined;
+  /** How long the upgrade may take, ms (Node). */
+  handshakeTimeout: number;
+  /** The largest frame accepted, bytes (Node): a larger one closes the socket with 1009 and an error. */
+  maxPayload: number;
 }
 
 type WsModule = typeof import("ws");
@@ -76,7 +80,8 @@ async function openNode(ws: WsModule, url: string, options: SocketOptions, h: So
     ...(tls?.ca ? { ca: tls.ca as string | string[] } : {}),
     ...(tls?.cert ? { cert: tls.cert as string, key: tls.key as string } : {}),
     perMessageDeflate: false,
-    handshakeTimeout: 30_000,
+    handshakeTimeout: options.handshakeTimeout,
+    maxPayload: options.maxPayload,
   });
   socket.on("open", () => h.onOpen());
   socket.on("message", (data) => h.onMessage(String(data)));

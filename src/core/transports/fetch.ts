@@ -3,6 +3,7 @@
  * Connection reuse is the runtime's business; TLS and proxy options are not available here.
  */
 
+import { clampTimer } from "../retry.js";
 import { chunksOf, webStreamOf } from "../streams.js";
 import {
   isMultipart,
@@ -13,12 +14,19 @@ import {
   type TransportResponse,
 } from "../transport.js";
 import type { MultipartBody } from "../uploads.js";
+import { declaredTooLarge, IdleWatch, OriginGates, readAllLimited, tooLarge, watchedChunks } from "./limits.js";
 
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
-export function createFetchTransport(fetchImpl?: FetchFunction): Transport {
+export interface FetchTransportOptions {
+  /** Requests in flight at once per origin; more wait their turn. Default 64. */
+  maxConnections?: number | undefined;
+}
+
+export function createFetchTransport(fetchImpl?: FetchFunction, options: FetchTransportOptions = {}): Transport {
   const doFetch: FetchFunction = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
   const controllers = new Set<AbortController>();
+  const gates = new OriginGates(options.maxConnections ?? 64);
   let closed = false;
 
   return {
@@ -31,25 +39,31 @@ export function createFetchTransport(fetchImpl?: FetchFunction): Transport {
       if (req.signal?.aborted) controller.abort();
       let timedOut = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      // The timeout covers the wait for the answer to start (like undici's headersTimeout); the body then
-      // streams without a deadline of its own here.
-      const arm = () => {
-        if (req.timeout > 0) {
-          timer = setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, req.timeout);
-        }
+      const expire = () => {
+        timedOut = true;
+        controller.abort();
       };
+      // The timeout covers the wait for the answer to start (like undici's headersTimeout, the wait for a slot
+      // included), then each wait for the next chunk of the body (IdleWatch, like undici's bodyTimeout).
+      const arm = () => {
+        if (req.timeout > 0) timer = setTimeout(expire, clampTimer(req.timeout));
+      };
+      let slot: ReturnType<OriginGates["enter"]> | undefined;
       const disarm = () => {
         clearTimeout(timer);
         req.signal?.removeEventListener("abort", onAbort);
         controllers.delete(controller);
+        // The slot is given back a turn later: fetch puts the connection back in its pool only after the body's
+        // end has been delivered, and a request let in at once would open a connection of its own.
+        if (slot) setTimeout(slot.leave, 0);
       };
       const init: RequestInit & { duplex?: "half" } = {
         method: req.method,
         headers: req.headers,
         signal: controller.signal,
+        // Every 3xx is handed to the client's redirect policy (redirects.ts): fetch's own following would send the
+        // body and credentials on to any origin and hand back the target's answer (its Token header included).
+        redirect: "manual",
       };
       if (isMultipart(req.body)) {
         (init.headers as Record<string, string>)["content-type"] = req.body.contentType;
@@ -57,14 +71,17 @@ export function createFetchTransport(fetchImpl?: FetchFunction): Transport {
       } else if (req.body !== undefined && isAsyncIterable(req.body)) {
         init.body = webStreamOf(req.body);
       } else if (req.body !== undefined) {
-        init.body = req.body as BodyInit;
+        init.body = streamedBlob(req.body) ?? (req.body as BodyInit);
       }
       if (init.body instanceof ReadableStream) init.duplex = "half";
       arm();
+      slot = gates.enter(req.url, controller.signal);
       try {
+        if (slot.ready) await slot.ready;
         const response = await doFetch(req.url, init);
         clearTimeout(timer);
-        return new FetchResponse(response, disarm);
+        const watch = req.timeout > 0 ? new IdleWatch(req.timeout, expire) : undefined;
+        return new FetchResponse(response, disarm, req.maxBytes, watch, () => timedOut, req.timeout);
       } catch (error) {
         disarm();
         if (timedOut) throw new TransportError("timeout", `no answer within ${req.timeout} ms`, { cause: error });
@@ -87,8 +104,40 @@ class FetchResponse implements TransportResponse {
   constructor(
     private readonly response: Response,
     private readonly done: () => void,
+    private readonly maxBytes: number | undefined,
+    private readonly watch: IdleWatch | undefined,
+    private readonly timedOut: () => boolean,
+    private readonly timeout: number,
   ) {
-    this.status = response.status;
+    // A fetch that followed a redirect anyway (one passed in that ignores redirect: "manual") answered from
+    // somewhere the policy did not allow: reported as an unreadable redirect (status 0, what browsers give), never
+    // as the answer.
+    this.status = response.redirected ? 0 : response.status;
+  }
+
+  /** The body whole, within the size limit and the wait allowed between chunks. */
+  async #read(): Promise<Uint8Array> {
+    const limit = this.maxBytes ?? Number.POSITIVE_INFINITY;
+    try {
+      if (declaredTooLarge(this.response.headers.get("content-length"), limit)) {
+        await this.response.body?.cancel().catch(() => {});
+        throw tooLarge(limit);
+      }
+      if (!this.response.body) return new Uint8Array(0);
+      return await readAllLimited(this.response.body, limit, this.watch);
+    } catch (error) {
+      throw this.#failure(error);
+    } finally {
+      this.done();
+    }
+  }
+
+  #failure(error: unknown): TransportError {
+    if (error instanceof TransportError) return error;
+    if (this.timedOut()) {
+      return new TransportError("timeout", `no data for ${this.timeout} ms while reading the body`, { cause: error });
+    }
+    return new TransportError("connection", `reading the body failed: ${(error as Error).message}`, { cause: error });
   }
 
   header(name: string): string | undefined {
@@ -104,23 +153,12 @@ class FetchResponse implements TransportResponse {
   }
 
   async text(): Promise<string> {
-    try {
-      return await this.response.text();
-    } catch (error) {
-      throw new TransportError("connection", `reading the body failed: ${(error as Error).message}`, { cause: error });
-    } finally {
-      this.done();
-    }
+    // TextDecoder drops a byte order mark, as Response.text() does.
+    return new TextDecoder().decode(await this.#read());
   }
 
   async bytes(): Promise<Uint8Array> {
-    try {
-      return new Uint8Array(await this.response.arrayBuffer());
-    } catch (error) {
-      throw new TransportError("connection", `reading the body failed: ${(error as Error).message}`, { cause: error });
-    } finally {
-      this.done();
-    }
+    return this.#read();
   }
 
   stream(): ReadableStream<Uint8Array> {
@@ -130,10 +168,9 @@ class FetchResponse implements TransportResponse {
       return new ReadableStream({ start: (c) => c.close() });
     }
     // The caller's signal and close() reach the body until it is over, like the other ways of reading it.
-    return webStreamOf(chunksOf(body), {
+    return webStreamOf(this.watch ? watchedChunks(chunksOf(body), this.watch) : chunksOf(body), {
       finish: this.done,
-      mapError: (error) =>
-        new TransportError("connection", `reading the body failed: ${(error as Error).message}`, { cause: error }),
+      mapError: (error) => this.#failure(error),
     });
   }
 
@@ -152,10 +189,29 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
   return typeof (value as AsyncIterable<Uint8Array>)?.[Symbol.asyncIterator] === "function";
 }
 
-/** A Blob when every part is in memory (what browsers can send); a stream otherwise. */
+/**
+ * Node, Bun and Deno send a stream body (duplex: "half") as it is read, but a Blob body whole from memory (undici's
+ * fetch reads a Blob, a file from fromPath() too, into one buffer before sending it). Browsers read a Blob or File
+ * from disk themselves, and most cannot send a stream over HTTP/1.1, so there a Blob stays a Blob.
+ */
+const STREAMS_UPLOADS =
+  Boolean((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node) ||
+  "Deno" in globalThis;
+
+/** Bodies smaller than this are sent whole even where streaming is possible (with a Content-Length). */
+const STREAM_UPLOADS_OVER = 1024 * 1024;
+
+/** A large Blob as a stream where the runtime can send one; undefined to send the body as it is. */
+function streamedBlob(body: unknown): ReadableStream<Uint8Array> | undefined {
+  if (!STREAMS_UPLOADS || typeof Blob === "undefined" || !(body instanceof Blob)) return undefined;
+  return body.size > STREAM_UPLOADS_OVER ? (body.stream() as ReadableStream<Uint8Array>) : undefined;
+}
+
+/** A Blob when every part is in memory or a small Blob (what browsers can send); a stream otherwise. */
 async function multipartBody(body: MultipartBody): Promise<BodyInit> {
   if (body.parts.every((p) => typeof p === "string" || p instanceof Uint8Array || p instanceof Blob)) {
-    return new Blob(body.parts as BlobPart[], { type: body.contentType });
+    const blob = new Blob(body.parts as BlobPart[], { type: body.contentType });
+    if (!streamedBlob(blob)) return blob;
   }
   return webStreamOf(multipartChunks(body));
 }

@@ -11,23 +11,23 @@ const GetChannelAccessControlAttributesResponseSchema: Schema = { type: "object"
 
 /** The endpoints of {@link AccessControlApi}: the client builds `client.accessControl` from this table. */
 export const accessControlEndpoints: GroupTable = {
-  createAccessControlPolicy: { id: "CreateAccessControlPolicy", method: "PUT", path: "/api/v4/access_control_policies", body: "json", response: "json", schema: S.AccessControlPolicy },
-  checkAccessControlPolicyExpression: { id: "CheckAccessControlPolicyExpression", method: "POST", path: "/api/v4/access_control_policies/cel/check", body: "json", response: "json", schema: CheckAccessControlPolicyExpressionResponseSchema },
-  validateExpressionAgainstRequester: { id: "ValidateExpressionAgainstRequester", method: "POST", path: "/api/v4/access_control_policies/cel/validate_requester", body: "json", response: "json", schema: ValidateExpressionAgainstRequesterResponseSchema },
-  testAccessControlPolicyExpression: { id: "TestAccessControlPolicyExpression", method: "POST", path: "/api/v4/access_control_policies/cel/test", body: "json", response: "json", schema: S.AccessControlPolicyTestResponse },
-  searchAccessControlPolicies: { id: "SearchAccessControlPolicies", method: "POST", path: "/api/v4/access_control_policies/search", body: "json", response: "json", schema: S.AccessControlPoliciesWithCount },
+  createAccessControlPolicy: { id: "CreateAccessControlPolicy", method: "PUT", path: "/api/v4/access_control_policies", body: "json", bodyRequired: true, response: "json", schema: S.AccessControlPolicy },
+  checkAccessControlPolicyExpression: { id: "CheckAccessControlPolicyExpression", method: "POST", path: "/api/v4/access_control_policies/cel/check", body: "json", bodyRequired: true, response: "json", schema: CheckAccessControlPolicyExpressionResponseSchema },
+  validateExpressionAgainstRequester: { id: "ValidateExpressionAgainstRequester", method: "POST", path: "/api/v4/access_control_policies/cel/validate_requester", body: "json", bodyRequired: true, response: "json", schema: ValidateExpressionAgainstRequesterResponseSchema },
+  testAccessControlPolicyExpression: { id: "TestAccessControlPolicyExpression", method: "POST", path: "/api/v4/access_control_policies/cel/test", body: "json", bodyRequired: true, response: "json", schema: S.AccessControlPolicyTestResponse },
+  searchAccessControlPolicies: { id: "SearchAccessControlPolicies", method: "POST", path: "/api/v4/access_control_policies/search", body: "json", bodyRequired: true, response: "json", schema: S.AccessControlPoliciesWithCount },
   getAccessControlPolicyAutocompleteFields: { id: "GetAccessControlPolicyAutocompleteFields", method: "GET", path: "/api/v4/access_control_policies/cel/autocomplete/fields", query: true, response: "json", schema: S.AccessControlFieldsAutocompleteResponse },
   iterAccessControlPolicyAutocompleteFields: { iterate: "getAccessControlPolicyAutocompleteFields", pager: {"kind":"cursor","postList":false,"param":"after","next":"last:name","items":"fields"} },
   getAccessControlPolicy: { id: "GetAccessControlPolicy", method: "GET", path: "/api/v4/access_control_policies/{policy_id}", response: "json", schema: S.AccessControlPolicy },
   deleteAccessControlPolicy: { id: "DeleteAccessControlPolicy", method: "DELETE", path: "/api/v4/access_control_policies/{policy_id}", response: "json", schema: S.StatusOK },
   updateAccessControlPolicyActiveStatus: { id: "UpdateAccessControlPolicyActiveStatus", method: "GET", path: "/api/v4/access_control_policies/{policy_id}/activate", query: true, response: "json", schema: S.StatusOK },
-  assignAccessControlPolicyToChannels: { id: "AssignAccessControlPolicyToChannels", method: "POST", path: "/api/v4/access_control_policies/{policy_id}/assign", body: "json", response: "json", schema: S.StatusOK },
-  unassignAccessControlPolicyFromChannels: { id: "UnassignAccessControlPolicyFromChannels", method: "DELETE", path: "/api/v4/access_control_policies/{policy_id}/unassign", body: "json", response: "json", schema: S.StatusOK },
+  assignAccessControlPolicyToChannels: { id: "AssignAccessControlPolicyToChannels", method: "POST", path: "/api/v4/access_control_policies/{policy_id}/assign", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
+  unassignAccessControlPolicyFromChannels: { id: "UnassignAccessControlPolicyFromChannels", method: "DELETE", path: "/api/v4/access_control_policies/{policy_id}/unassign", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
   getChannelsForAccessControlPolicy: { id: "GetChannelsForAccessControlPolicy", method: "GET", path: "/api/v4/access_control_policies/{policy_id}/resources/channels", query: true, response: "json", schema: S.ChannelsWithCount },
   iterChannelsForAccessControlPolicy: { iterate: "getChannelsForAccessControlPolicy", pager: {"kind":"cursor","postList":false,"param":"after","next":"last:id","items":"channels"} },
-  searchChannelsForAccessControlPolicy: { id: "SearchChannelsForAccessControlPolicy", method: "POST", path: "/api/v4/access_control_policies/{policy_id}/resources/channels/search", body: "json", response: "json", schema: S.ChannelsWithCount },
+  searchChannelsForAccessControlPolicy: { id: "SearchChannelsForAccessControlPolicy", method: "POST", path: "/api/v4/access_control_policies/{policy_id}/resources/channels/search", body: "json", bodyRequired: true, response: "json", schema: S.ChannelsWithCount },
   getChannelAccessControlAttributes: { id: "GetChannelAccessControlAttributes", method: "GET", path: "/api/v4/channels/{channel_id}/access_control/attributes", response: "json", schema: GetChannelAccessControlAttributesResponseSchema },
-  getCELVisualAST: { id: "GetCELVisualAST", method: "POST", path: "/api/v4/access_control_policies/cel/visual_ast", body: "json", response: "json", schema: S.VisualExpression },
+  getCELVisualAST: { id: "GetCELVisualAST", method: "POST", path: "/api/v4/access_control_policies/cel/visual_ast", body: "json", bodyRequired: true, response: "json", schema: S.VisualExpression },
 };
 
 /** Operations tagged "access control" in the spec: `client.accessControl`. */

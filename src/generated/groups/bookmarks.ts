@@ -11,9 +11,9 @@ const UpdateChannelBookmarkSortOrderResponseSchema: Schema = { type: "array", it
 /** The endpoints of {@link BookmarksApi}: the client builds `client.bookmarks` from this table. */
 export const bookmarksEndpoints: GroupTable = {
   listChannelBookmarksForChannel: { id: "ListChannelBookmarksForChannel", method: "GET", path: "/api/v4/channels/{channel_id}/bookmarks", query: true, response: "json", schema: ListChannelBookmarksForChannelResponseSchema },
-  createChannelBookmark: { id: "CreateChannelBookmark", method: "POST", path: "/api/v4/channels/{channel_id}/bookmarks", body: "json", response: "json", schema: S.ChannelBookmarkWithFileInfo },
+  createChannelBookmark: { id: "CreateChannelBookmark", method: "POST", path: "/api/v4/channels/{channel_id}/bookmarks", body: "json", bodyRequired: true, response: "json", schema: S.ChannelBookmarkWithFileInfo },
   deleteChannelBookmark: { id: "DeleteChannelBookmark", method: "DELETE", path: "/api/v4/channels/{channel_id}/bookmarks/{bookmark_id}", response: "json", schema: S.ChannelBookmarkWithFileInfo },
-  updateChannelBookmark: { id: "UpdateChannelBookmark", method: "PATCH", path: "/api/v4/channels/{channel_id}/bookmarks/{bookmark_id}", body: "json", response: "json", schema: S.UpdateChannelBookmarkResponse },
+  updateChannelBookmark: { id: "UpdateChannelBookmark", method: "PATCH", path: "/api/v4/channels/{channel_id}/bookmarks/{bookmark_id}", body: "json", bodyRequired: true, response: "json", schema: S.UpdateChannelBookmarkResponse },
   updateChannelBookmarkSortOrder: { id: "UpdateChannelBookmarkSortOrder", method: "POST", path: "/api/v4/channels/{channel_id}/bookmarks/{bookmark_id}/sort_order", body: "json", response: "json", schema: UpdateChannelBookmarkSortOrderResponseSchema },
 };
 

@@ -12,16 +12,16 @@ export const botsEndpoints: GroupTable = {
   convertUserToBot: { id: "ConvertUserToBot", method: "POST", path: "/api/v4/users/{user_id}/convert_to_bot", response: "json", schema: S.Bot },
   getBots: { id: "GetBots", method: "GET", path: "/api/v4/bots", query: true, response: "json", schema: GetBotsResponseSchema },
   iterBots: { iterate: "getBots", pager: {"kind":"page"} },
-  createBot: { id: "CreateBot", method: "POST", path: "/api/v4/bots", body: "json", response: "json", schema: S.Bot },
+  createBot: { id: "CreateBot", method: "POST", path: "/api/v4/bots", body: "json", bodyRequired: true, response: "json", schema: S.Bot },
   getBot: { id: "GetBot", method: "GET", path: "/api/v4/bots/{bot_user_id}", query: true, response: "json", schema: S.Bot },
-  patchBot: { id: "PatchBot", method: "PUT", path: "/api/v4/bots/{bot_user_id}", body: "json", response: "json", schema: S.Bot },
+  patchBot: { id: "PatchBot", method: "PUT", path: "/api/v4/bots/{bot_user_id}", body: "json", bodyRequired: true, response: "json", schema: S.Bot },
   disableBot: { id: "DisableBot", method: "POST", path: "/api/v4/bots/{bot_user_id}/disable", response: "json", schema: S.Bot },
   enableBot: { id: "EnableBot", method: "POST", path: "/api/v4/bots/{bot_user_id}/enable", response: "json", schema: S.Bot },
   assignBot: { id: "AssignBot", method: "POST", path: "/api/v4/bots/{bot_user_id}/assign/{user_id}", response: "json", schema: S.Bot },
   getBotIconImage: { id: "GetBotIconImage", method: "GET", path: "/api/v4/bots/{bot_user_id}/icon", response: "binary" },
   setBotIconImage: { id: "SetBotIconImage", method: "POST", path: "/api/v4/bots/{bot_user_id}/icon", body: "multipart", response: "json", schema: S.StatusOK },
   deleteBotIconImage: { id: "DeleteBotIconImage", method: "DELETE", path: "/api/v4/bots/{bot_user_id}/icon", response: "json", schema: S.StatusOK },
-  convertBotToUser: { id: "ConvertBotToUser", method: "POST", path: "/api/v4/bots/{bot_user_id}/convert_to_user", body: "json", query: true, response: "json", schema: S.User },
+  convertBotToUser: { id: "ConvertBotToUser", method: "POST", path: "/api/v4/bots/{bot_user_id}/convert_to_user", body: "json", bodyRequired: true, query: true, response: "json", schema: S.User },
 };
 
 /** Operations tagged "bots" in the spec: `client.bots`. */

@@ -13,15 +13,15 @@ const RegenCommandTokenResponseSchema: Schema = { type: "object", properties: { 
 /** The endpoints of {@link CommandsApi}: the client builds `client.commands` from this table. */
 export const commandsEndpoints: GroupTable = {
   listCommands: { id: "ListCommands", method: "GET", path: "/api/v4/commands", query: true, response: "json", schema: ListCommandsResponseSchema },
-  createCommand: { id: "CreateCommand", method: "POST", path: "/api/v4/commands", body: "json", response: "json", schema: S.Command },
+  createCommand: { id: "CreateCommand", method: "POST", path: "/api/v4/commands", body: "json", bodyRequired: true, response: "json", schema: S.Command },
   listAutocompleteCommands: { id: "ListAutocompleteCommands", method: "GET", path: "/api/v4/teams/{team_id}/commands/autocomplete", response: "json", schema: ListAutocompleteCommandsResponseSchema },
   listCommandAutocompleteSuggestions: { id: "ListCommandAutocompleteSuggestions", method: "GET", path: "/api/v4/teams/{team_id}/commands/autocomplete_suggestions", query: true, response: "json", schema: ListCommandAutocompleteSuggestionsResponseSchema },
   getCommandById: { id: "GetCommandById", method: "GET", path: "/api/v4/commands/{command_id}", response: "json", schema: S.Command },
-  updateCommand: { id: "UpdateCommand", method: "PUT", path: "/api/v4/commands/{command_id}", body: "json", response: "json", schema: S.Command },
+  updateCommand: { id: "UpdateCommand", method: "PUT", path: "/api/v4/commands/{command_id}", body: "json", bodyRequired: true, response: "json", schema: S.Command },
   deleteCommand: { id: "DeleteCommand", method: "DELETE", path: "/api/v4/commands/{command_id}", response: "json", schema: S.StatusOK },
-  moveCommand: { id: "MoveCommand", method: "PUT", path: "/api/v4/commands/{command_id}/move", body: "json", response: "json", schema: S.StatusOK },
+  moveCommand: { id: "MoveCommand", method: "PUT", path: "/api/v4/commands/{command_id}/move", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
   regenCommandToken: { id: "RegenCommandToken", method: "PUT", path: "/api/v4/commands/{command_id}/regen_token", response: "json", schema: RegenCommandTokenResponseSchema },
-  executeCommand: { id: "ExecuteCommand", method: "POST", path: "/api/v4/commands/execute", body: "json", response: "json", schema: S.CommandResponse },
+  executeCommand: { id: "ExecuteCommand", method: "POST", path: "/api/v4/commands/execute", body: "json", bodyRequired: true, response: "json", schema: S.CommandResponse },
 };
 
 /** Operations tagged "commands" in the spec: `client.commands`. */

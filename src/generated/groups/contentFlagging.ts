@@ -15,14 +15,14 @@ const SearchContentReviewersResponseSchema: Schema = { type: "array", items: S.U
 export const contentFlaggingEndpoints: GroupTable = {
   getContentFlaggingFlagConfig: { id: "GetContentFlaggingFlagConfig", method: "GET", path: "/api/v4/content_flagging/flag/config", response: "json", schema: GetContentFlaggingFlagConfigResponseSchema },
   getContentFlaggingTeamStatus: { id: "GetContentFlaggingTeamStatus", method: "GET", path: "/api/v4/content_flagging/team/{team_id}/status", response: "json", schema: GetContentFlaggingTeamStatusResponseSchema },
-  flagPost: { id: "FlagPost", method: "POST", path: "/api/v4/content_flagging/post/{post_id}/flag", body: "json", response: "json", schema: S.StatusOK },
+  flagPost: { id: "FlagPost", method: "POST", path: "/api/v4/content_flagging/post/{post_id}/flag", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
   getContentFlaggingFields: { id: "GetContentFlaggingFields", method: "GET", path: "/api/v4/content_flagging/fields", response: "json", schema: GetContentFlaggingFieldsResponseSchema },
   getFlaggedPostFieldValues: { id: "GetFlaggedPostFieldValues", method: "GET", path: "/api/v4/content_flagging/post/{post_id}/field_values", response: "json", schema: GetFlaggedPostFieldValuesResponseSchema },
   getFlaggedPost: { id: "GetFlaggedPost", method: "GET", path: "/api/v4/content_flagging/post/{post_id}", response: "json", schema: S.Post },
   removeFlaggedPost: { id: "RemoveFlaggedPost", method: "PUT", path: "/api/v4/content_flagging/post/{post_id}/remove", response: "json", schema: S.StatusOK },
   keepFlaggedPost: { id: "KeepFlaggedPost", method: "PUT", path: "/api/v4/content_flagging/post/{post_id}/keep", response: "json", schema: S.StatusOK },
   getContentFlaggingConfig: { id: "GetContentFlaggingConfig", method: "GET", path: "/api/v4/content_flagging/config", response: "json", schema: S.ContentFlaggingConfig },
-  updateContentFlaggingConfig: { id: "UpdateContentFlaggingConfig", method: "PUT", path: "/api/v4/content_flagging/config", body: "json", response: "unknown" },
+  updateContentFlaggingConfig: { id: "UpdateContentFlaggingConfig", method: "PUT", path: "/api/v4/content_flagging/config", body: "json", bodyRequired: true, response: "unknown" },
   searchContentReviewers: { id: "SearchContentReviewers", method: "GET", path: "/api/v4/content_flagging/team/{team_id}/reviewers/search", query: true, response: "json", schema: SearchContentReviewersResponseSchema },
   assignContentReviewer: { id: "AssignContentReviewer", method: "POST", path: "/api/v4/content_flagging/post/{post_id}/assign/{content_reviewer_id}", response: "json", schema: S.StatusOK },
 };

@@ -16,11 +16,11 @@ export const customProfileAttributesEndpoints: GroupTable = {
   listAllCPAFields: { id: "ListAllCPAFields", method: "GET", path: "/api/v4/custom_profile_attributes/fields", response: "json", schema: ListAllCPAFieldsResponseSchema },
   createCPAField: { id: "CreateCPAField", method: "POST", path: "/api/v4/custom_profile_attributes/fields", body: "json", response: "json", schema: S.PropertyField },
   deleteCPAField: { id: "DeleteCPAField", method: "DELETE", path: "/api/v4/custom_profile_attributes/fields/{field_id}", response: "json", schema: S.StatusOK },
-  patchCPAField: { id: "PatchCPAField", method: "PATCH", path: "/api/v4/custom_profile_attributes/fields/{field_id}", body: "json", response: "json", schema: S.PropertyField },
-  patchCPAValues: { id: "PatchCPAValues", method: "PATCH", path: "/api/v4/custom_profile_attributes/values", body: "json", response: "json", schema: PatchCPAValuesResponseSchema },
+  patchCPAField: { id: "PatchCPAField", method: "PATCH", path: "/api/v4/custom_profile_attributes/fields/{field_id}", body: "json", bodyRequired: true, response: "json", schema: S.PropertyField },
+  patchCPAValues: { id: "PatchCPAValues", method: "PATCH", path: "/api/v4/custom_profile_attributes/values", body: "json", bodyRequired: true, response: "json", schema: PatchCPAValuesResponseSchema },
   getCPAGroup: { id: "GetCPAGroup", method: "GET", path: "/api/v4/custom_profile_attributes/group", response: "json", schema: GetCPAGroupResponseSchema },
   listCPAValues: { id: "ListCPAValues", method: "GET", path: "/api/v4/users/{user_id}/custom_profile_attributes", response: "json", schema: ListCPAValuesResponseSchema },
-  patchCPAValuesForUser: { id: "PatchCPAValuesForUser", method: "PATCH", path: "/api/v4/users/{user_id}/custom_profile_attributes", body: "json", response: "json", schema: PatchCPAValuesForUserResponseSchema },
+  patchCPAValuesForUser: { id: "PatchCPAValuesForUser", method: "PATCH", path: "/api/v4/users/{user_id}/custom_profile_attributes", body: "json", bodyRequired: true, response: "json", schema: PatchCPAValuesForUserResponseSchema },
 };
 
 /** Operations tagged "custom profile attributes" in the spec: `client.customProfileAttributes`. */

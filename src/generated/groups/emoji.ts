@@ -19,9 +19,9 @@ export const emojiEndpoints: GroupTable = {
   deleteEmoji: { id: "DeleteEmoji", method: "DELETE", path: "/api/v4/emoji/{emoji_id}", response: "json", schema: S.StatusOK },
   getEmojiByName: { id: "GetEmojiByName", method: "GET", path: "/api/v4/emoji/name/{emoji_name}", response: "json", schema: S.Emoji },
   getEmojiImage: { id: "GetEmojiImage", method: "GET", path: "/api/v4/emoji/{emoji_id}/image", response: "binary" },
-  searchEmoji: { id: "SearchEmoji", method: "POST", path: "/api/v4/emoji/search", body: "json", response: "json", schema: SearchEmojiResponseSchema },
+  searchEmoji: { id: "SearchEmoji", method: "POST", path: "/api/v4/emoji/search", body: "json", bodyRequired: true, response: "json", schema: SearchEmojiResponseSchema },
   autocompleteEmoji: { id: "AutocompleteEmoji", method: "GET", path: "/api/v4/emoji/autocomplete", query: true, response: "json", schema: AutocompleteEmojiResponseSchema },
-  getEmojisByNames: { id: "GetEmojisByNames", method: "POST", path: "/api/v4/emoji/names", body: "json", response: "json", schema: GetEmojisByNamesResponseSchema },
+  getEmojisByNames: { id: "GetEmojisByNames", method: "POST", path: "/api/v4/emoji/names", body: "json", bodyRequired: true, response: "json", schema: GetEmojisByNamesResponseSchema },
 };
 
 /** Operations tagged "emoji" in the spec: `client.emoji`. */

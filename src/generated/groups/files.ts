@@ -17,7 +17,7 @@ export const filesEndpoints: GroupTable = {
   getFileLink: { id: "GetFileLink", method: "GET", path: "/api/v4/files/{file_id}/link", response: "json", schema: GetFileLinkResponseSchema },
   getFileInfo: { id: "GetFileInfo", method: "GET", path: "/api/v4/files/{file_id}/info", response: "json", schema: S.FileInfo },
   getFilePublic: { id: "GetFilePublic", method: "GET", path: "/files/{file_id}/public", query: true, response: "binary" },
-  searchFiles: { id: "SearchFiles", method: "POST", path: "/api/v4/files/search", body: "multipart", response: "json", schema: S.FileInfoList },
+  searchFiles: { id: "SearchFiles", method: "POST", path: "/api/v4/files/search", body: "multipart", bodyRequired: true, response: "json", schema: S.FileInfoList },
 };
 
 /** Operations tagged "files" in the spec: `client.files`. */

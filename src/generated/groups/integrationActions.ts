@@ -9,9 +9,9 @@ const LookupInteractiveDialogResponseSchema: Schema = { type: "object", properti
 
 /** The endpoints of {@link IntegrationActionsApi}: the client builds `client.integrationActions` from this table. */
 export const integrationActionsEndpoints: GroupTable = {
-  openInteractiveDialog: { id: "OpenInteractiveDialog", method: "POST", path: "/api/v4/actions/dialogs/open", body: "json", response: "json", schema: S.StatusOK },
-  submitInteractiveDialog: { id: "SubmitInteractiveDialog", method: "POST", path: "/api/v4/actions/dialogs/submit", body: "json", response: "json", schema: S.StatusOK },
-  lookupInteractiveDialog: { id: "LookupInteractiveDialog", method: "POST", path: "/api/v4/actions/dialogs/lookup", body: "json", response: "json", schema: LookupInteractiveDialogResponseSchema },
+  openInteractiveDialog: { id: "OpenInteractiveDialog", method: "POST", path: "/api/v4/actions/dialogs/open", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
+  submitInteractiveDialog: { id: "SubmitInteractiveDialog", method: "POST", path: "/api/v4/actions/dialogs/submit", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
+  lookupInteractiveDialog: { id: "LookupInteractiveDialog", method: "POST", path: "/api/v4/actions/dialogs/lookup", body: "json", bodyRequired: true, response: "json", schema: LookupInteractiveDialogResponseSchema },
 };
 
 /** Operations tagged "integration_actions" in the spec: `client.integrationActions`. */

@@ -12,7 +12,7 @@ const MyIPResponseSchema: Schema = { type: "object", properties: { "ip": { type:
 /** The endpoints of {@link IpFilteringApi}: the client builds `client.ipFiltering` from this table. */
 export const ipFilteringEndpoints: GroupTable = {
   getIPFilters: { id: "GetIPFilters", method: "GET", path: "/api/v4/ip_filtering", response: "json", schema: GetIPFiltersResponseSchema },
-  applyIPFilters: { id: "ApplyIPFilters", method: "POST", path: "/api/v4/ip_filtering", body: "json", response: "json", schema: ApplyIPFiltersResponseSchema },
+  applyIPFilters: { id: "ApplyIPFilters", method: "POST", path: "/api/v4/ip_filtering", body: "json", bodyRequired: true, response: "json", schema: ApplyIPFiltersResponseSchema },
   myIP: { id: "MyIP", method: "GET", path: "/api/v4/ip_filtering/my_ip", response: "json", schema: MyIPResponseSchema },
 };
 

@@ -12,13 +12,13 @@ const GetJobsByTypeResponseSchema: Schema = { type: "array", items: S.Job };
 export const jobsEndpoints: GroupTable = {
   getJobs: { id: "GetJobs", method: "GET", path: "/api/v4/jobs", query: true, response: "json", schema: GetJobsResponseSchema },
   iterJobs: { iterate: "getJobs", pager: {"kind":"page"} },
-  createJob: { id: "CreateJob", method: "POST", path: "/api/v4/jobs", body: "json", response: "json", schema: S.Job },
+  createJob: { id: "CreateJob", method: "POST", path: "/api/v4/jobs", body: "json", bodyRequired: true, response: "json", schema: S.Job },
   getJob: { id: "GetJob", method: "GET", path: "/api/v4/jobs/{job_id}", response: "json", schema: S.Job },
   downloadJob: { id: "DownloadJob", method: "GET", path: "/api/v4/jobs/{job_id}/download", response: "binary" },
   cancelJob: { id: "CancelJob", method: "POST", path: "/api/v4/jobs/{job_id}/cancel", response: "json", schema: S.StatusOK },
   getJobsByType: { id: "GetJobsByType", method: "GET", path: "/api/v4/jobs/type/{type}", query: true, response: "json", schema: GetJobsByTypeResponseSchema },
   iterJobsByType: { iterate: "getJobsByType", pager: {"kind":"page"} },
-  updateJobStatus: { id: "UpdateJobStatus", method: "PATCH", path: "/api/v4/jobs/{job_id}/status", body: "json", response: "json", schema: S.StatusOK },
+  updateJobStatus: { id: "UpdateJobStatus", method: "PATCH", path: "/api/v4/jobs/{job_id}/status", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
 };
 
 /** Operations tagged "jobs" in the spec: `client.jobs`. */

@@ -8,7 +8,7 @@ const GetAncillaryPermissionsPostResponseSchema: Schema = { type: "array", items
 
 /** The endpoints of {@link PermissionsApi}: the client builds `client.permissions` from this table. */
 export const permissionsEndpoints: GroupTable = {
-  getAncillaryPermissionsPost: { id: "GetAncillaryPermissionsPost", method: "POST", path: "/api/v4/permissions/ancillary", body: "json", response: "json", schema: GetAncillaryPermissionsPostResponseSchema },
+  getAncillaryPermissionsPost: { id: "GetAncillaryPermissionsPost", method: "POST", path: "/api/v4/permissions/ancillary", body: "json", bodyRequired: true, response: "json", schema: GetAncillaryPermissionsPostResponseSchema },
 };
 
 /** Operations tagged "permissions" in the spec: `client.permissions`. */

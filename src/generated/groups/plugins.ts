@@ -22,7 +22,7 @@ export const pluginsEndpoints: GroupTable = {
   getPluginStatuses: { id: "GetPluginStatuses", method: "GET", path: "/api/v4/plugins/statuses", response: "json", schema: GetPluginStatusesResponseSchema },
   getMarketplacePlugins: { id: "GetMarketplacePlugins", method: "GET", path: "/api/v4/plugins/marketplace", query: true, response: "json", schema: GetMarketplacePluginsResponseSchema },
   iterMarketplacePlugins: { iterate: "getMarketplacePlugins", pager: {"kind":"page"} },
-  installMarketplacePlugin: { id: "InstallMarketplacePlugin", method: "POST", path: "/api/v4/plugins/marketplace", body: "json", response: "json", schema: S.PluginManifest },
+  installMarketplacePlugin: { id: "InstallMarketplacePlugin", method: "POST", path: "/api/v4/plugins/marketplace", body: "json", bodyRequired: true, response: "json", schema: S.PluginManifest },
   getMarketplaceVisitedByAdmin: { id: "GetMarketplaceVisitedByAdmin", method: "GET", path: "/api/v4/plugins/marketplace/first_admin_visit", response: "json", schema: S.System },
 };
 

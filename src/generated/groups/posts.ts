@@ -12,13 +12,13 @@ const RewriteMessageResponseSchema: Schema = { type: "object", properties: { "re
 
 /** The endpoints of {@link PostsApi}: the client builds `client.posts` from this table. */
 export const postsEndpoints: GroupTable = {
-  createPost: { id: "CreatePost", method: "POST", path: "/api/v4/posts", body: "json", query: true, response: "json", schema: S.Post },
-  createPostEphemeral: { id: "CreatePostEphemeral", method: "POST", path: "/api/v4/posts/ephemeral", body: "json", response: "json", schema: S.Post },
+  createPost: { id: "CreatePost", method: "POST", path: "/api/v4/posts", body: "json", bodyRequired: true, query: true, response: "json", schema: S.Post },
+  createPostEphemeral: { id: "CreatePostEphemeral", method: "POST", path: "/api/v4/posts/ephemeral", body: "json", bodyRequired: true, response: "json", schema: S.Post },
   getPost: { id: "GetPost", method: "GET", path: "/api/v4/posts/{post_id}", query: true, response: "json", schema: S.Post },
-  updatePost: { id: "UpdatePost", method: "PUT", path: "/api/v4/posts/{post_id}", body: "json", response: "json", schema: S.Post },
+  updatePost: { id: "UpdatePost", method: "PUT", path: "/api/v4/posts/{post_id}", body: "json", bodyRequired: true, response: "json", schema: S.Post },
   deletePost: { id: "DeletePost", method: "DELETE", path: "/api/v4/posts/{post_id}", response: "json", schema: S.StatusOK },
   setPostUnread: { id: "SetPostUnread", method: "POST", path: "/api/v4/users/{user_id}/posts/{post_id}/set_unread", response: "json", schema: S.ChannelUnreadAt },
-  patchPost: { id: "PatchPost", method: "PUT", path: "/api/v4/posts/{post_id}/patch", body: "json", response: "json", schema: S.Post },
+  patchPost: { id: "PatchPost", method: "PUT", path: "/api/v4/posts/{post_id}/patch", body: "json", bodyRequired: true, response: "json", schema: S.Post },
   getPostThread: { id: "GetPostThread", method: "GET", path: "/api/v4/posts/{post_id}/thread", query: true, response: "json", schema: S.PostList },
   getFlaggedPostsForUser: { id: "GetFlaggedPostsForUser", method: "GET", path: "/api/v4/users/{user_id}/posts/flagged", query: true, response: "json", schema: S.PostList },
   iterFlaggedPostsForUser: { iterate: "getFlaggedPostsForUser", pager: {"kind":"page","postList":true} },
@@ -26,17 +26,17 @@ export const postsEndpoints: GroupTable = {
   getPostsForChannel: { id: "GetPostsForChannel", method: "GET", path: "/api/v4/channels/{channel_id}/posts", query: true, response: "json", schema: S.PostList },
   iterPostsForChannel: { iterate: "getPostsForChannel", pager: {"kind":"page","postList":true} },
   getPostsAroundLastUnread: { id: "GetPostsAroundLastUnread", method: "GET", path: "/api/v4/users/{user_id}/channels/{channel_id}/posts/unread", query: true, response: "json", schema: S.PostList },
-  searchPosts: { id: "SearchPosts", method: "POST", path: "/api/v4/teams/{team_id}/posts/search", body: "json", response: "json", schema: S.PostListWithSearchMatches },
+  searchPosts: { id: "SearchPosts", method: "POST", path: "/api/v4/teams/{team_id}/posts/search", body: "json", bodyRequired: true, response: "json", schema: S.PostListWithSearchMatches },
   pinPost: { id: "PinPost", method: "POST", path: "/api/v4/posts/{post_id}/pin", response: "json", schema: S.StatusOK },
   unpinPost: { id: "UnpinPost", method: "POST", path: "/api/v4/posts/{post_id}/unpin", response: "json", schema: S.StatusOK },
   doPostAction: { id: "DoPostAction", method: "POST", path: "/api/v4/posts/{post_id}/actions/{action_id}", response: "json", schema: DoPostActionResponseSchema },
-  getPostsByIds: { id: "getPostsByIds", method: "POST", path: "/api/v4/posts/ids", body: "json", response: "json", schema: GetPostsByIdsResponseSchema },
-  setPostReminder: { id: "SetPostReminder", method: "POST", path: "/api/v4/users/{user_id}/posts/{post_id}/reminder", body: "json", response: "json", schema: S.StatusOK },
+  getPostsByIds: { id: "getPostsByIds", method: "POST", path: "/api/v4/posts/ids", body: "json", bodyRequired: true, response: "json", schema: GetPostsByIdsResponseSchema },
+  setPostReminder: { id: "SetPostReminder", method: "POST", path: "/api/v4/users/{user_id}/posts/{post_id}/reminder", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
   saveAcknowledgementForPost: { id: "SaveAcknowledgementForPost", method: "POST", path: "/api/v4/users/{user_id}/posts/{post_id}/ack", response: "json", schema: S.PostAcknowledgement },
   deleteAcknowledgementForPost: { id: "DeleteAcknowledgementForPost", method: "DELETE", path: "/api/v4/users/{user_id}/posts/{post_id}/ack", response: "json", schema: S.StatusOK },
-  moveThread: { id: "MoveThread", method: "POST", path: "/api/v4/posts/{post_id}/move", body: "json", response: "json", schema: S.StatusOK },
+  moveThread: { id: "MoveThread", method: "POST", path: "/api/v4/posts/{post_id}/move", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
   restorePostVersion: { id: "RestorePostVersion", method: "POST", path: "/api/v4/posts/{post_id}/restore/{restore_version_id}", response: "json", schema: S.Post },
-  rewriteMessage: { id: "RewriteMessage", method: "POST", path: "/api/v4/posts/rewrite", body: "json", response: "json", schema: RewriteMessageResponseSchema },
+  rewriteMessage: { id: "RewriteMessage", method: "POST", path: "/api/v4/posts/rewrite", body: "json", bodyRequired: true, response: "json", schema: RewriteMessageResponseSchema },
 };
 
 /** Operations tagged "posts" in the spec: `client.posts`. */

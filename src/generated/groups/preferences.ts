@@ -11,8 +11,8 @@ const GetPreferencesByCategoryResponseSchema: Schema = { type: "array", items: S
 /** The endpoints of {@link PreferencesApi}: the client builds `client.preferences` from this table. */
 export const preferencesEndpoints: GroupTable = {
   getPreferences: { id: "GetPreferences", method: "GET", path: "/api/v4/users/{user_id}/preferences", response: "json", schema: GetPreferencesResponseSchema },
-  updatePreferences: { id: "UpdatePreferences", method: "PUT", path: "/api/v4/users/{user_id}/preferences", body: "json", response: "json", schema: S.StatusOK },
-  deletePreferences: { id: "DeletePreferences", method: "POST", path: "/api/v4/users/{user_id}/preferences/delete", body: "json", response: "json", schema: S.StatusOK },
+  updatePreferences: { id: "UpdatePreferences", method: "PUT", path: "/api/v4/users/{user_id}/preferences", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
+  deletePreferences: { id: "DeletePreferences", method: "POST", path: "/api/v4/users/{user_id}/preferences/delete", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
   getPreferencesByCategory: { id: "GetPreferencesByCategory", method: "GET", path: "/api/v4/users/{user_id}/preferences/{category}", response: "json", schema: GetPreferencesByCategoryResponseSchema },
   getPreferencesByCategoryByName: { id: "GetPreferencesByCategoryByName", method: "GET", path: "/api/v4/users/{user_id}/preferences/{category}/name/{preference_name}", response: "json", schema: S.Preference },
 };

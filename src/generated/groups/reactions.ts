@@ -9,10 +9,10 @@ const GetReactionsResponseSchema: Schema = { type: "array", items: S.Reaction };
 
 /** The endpoints of {@link ReactionsApi}: the client builds `client.reactions` from this table. */
 export const reactionsEndpoints: GroupTable = {
-  saveReaction: { id: "SaveReaction", method: "POST", path: "/api/v4/reactions", body: "json", response: "json", schema: S.Reaction },
+  saveReaction: { id: "SaveReaction", method: "POST", path: "/api/v4/reactions", body: "json", bodyRequired: true, response: "json", schema: S.Reaction },
   getReactions: { id: "GetReactions", method: "GET", path: "/api/v4/posts/{post_id}/reactions", response: "json", schema: GetReactionsResponseSchema },
   deleteReaction: { id: "DeleteReaction", method: "DELETE", path: "/api/v4/users/{user_id}/posts/{post_id}/reactions/{emoji_name}", response: "json", schema: S.StatusOK },
-  getBulkReactions: { id: "GetBulkReactions", method: "POST", path: "/api/v4/posts/ids/reactions", body: "json", response: "json", schema: S.PostIdToReactionsMap },
+  getBulkReactions: { id: "GetBulkReactions", method: "POST", path: "/api/v4/posts/ids/reactions", body: "json", bodyRequired: true, response: "json", schema: S.PostIdToReactionsMap },
 };
 
 /** Operations tagged "reactions" in the spec: `client.reactions`. */

@@ -16,7 +16,7 @@ export const reportsEndpoints: GroupTable = {
   iterUsersForReporting: { iterate: "getUsersForReporting", pager: {"kind":"cursor","postList":false,"param":"from_column_value","next":"last:username","nextBySort":{"param":"sort_column","default":"Username","fields":{"CreateAt":"create_at","Username":"username","FirstName":"first_name","LastName":"last_name","Nickname":"nickname","Email":"email"}},"also":{"param":"from_id","from":"id"}} },
   getUserCountForReporting: { id: "GetUserCountForReporting", method: "GET", path: "/api/v4/reports/users/count", query: true, response: "json", schema: GetUserCountForReportingResponseSchema },
   startBatchUsersExport: { id: "StartBatchUsersExport", method: "POST", path: "/api/v4/reports/users/export", query: true, response: "json", schema: StartBatchUsersExportResponseSchema },
-  getPostsForReporting: { id: "GetPostsForReporting", method: "POST", path: "/api/v4/reports/posts", body: "json", response: "json", schema: GetPostsForReportingResponseSchema },
+  getPostsForReporting: { id: "GetPostsForReporting", method: "POST", path: "/api/v4/reports/posts", body: "json", bodyRequired: true, response: "json", schema: GetPostsForReportingResponseSchema },
   iterPostsForReporting: { iterate: "getPostsForReporting", pager: {"kind":"cursor","postList":false,"in":"body","param":"cursor","next":"next_cursor.cursor","items":"posts","sortItems":{"field":{"param":"time_field","default":"create_at"},"direction":{"param":"sort_direction","default":"asc"}},"map":true} },
 };
 

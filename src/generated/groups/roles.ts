@@ -13,8 +13,8 @@ export const rolesEndpoints: GroupTable = {
   getAllRoles: { id: "GetAllRoles", method: "GET", path: "/api/v4/roles", response: "json", schema: GetAllRolesResponseSchema },
   getRole: { id: "GetRole", method: "GET", path: "/api/v4/roles/{role_id}", response: "json", schema: S.Role },
   getRoleByName: { id: "GetRoleByName", method: "GET", path: "/api/v4/roles/name/{role_name}", response: "json", schema: S.Role },
-  patchRole: { id: "PatchRole", method: "PUT", path: "/api/v4/roles/{role_id}/patch", body: "json", response: "json", schema: S.Role },
-  getRolesByNames: { id: "GetRolesByNames", method: "POST", path: "/api/v4/roles/names", body: "json", response: "json", schema: GetRolesByNamesResponseSchema },
+  patchRole: { id: "PatchRole", method: "PUT", path: "/api/v4/roles/{role_id}/patch", body: "json", bodyRequired: true, response: "json", schema: S.Role },
+  getRolesByNames: { id: "GetRolesByNames", method: "POST", path: "/api/v4/roles/names", body: "json", bodyRequired: true, response: "json", schema: GetRolesByNamesResponseSchema },
 };
 
 /** Operations tagged "roles" in the spec: `client.roles`. */

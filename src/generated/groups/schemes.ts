@@ -13,10 +13,10 @@ const GetChannelsForSchemeResponseSchema: Schema = { type: "array", items: S.Cha
 export const schemesEndpoints: GroupTable = {
   getSchemes: { id: "GetSchemes", method: "GET", path: "/api/v4/schemes", query: true, response: "json", schema: GetSchemesResponseSchema },
   iterSchemes: { iterate: "getSchemes", pager: {"kind":"page"} },
-  createScheme: { id: "CreateScheme", method: "POST", path: "/api/v4/schemes", body: "json", response: "json", schema: S.Scheme },
+  createScheme: { id: "CreateScheme", method: "POST", path: "/api/v4/schemes", body: "json", bodyRequired: true, response: "json", schema: S.Scheme },
   getScheme: { id: "GetScheme", method: "GET", path: "/api/v4/schemes/{scheme_id}", response: "json", schema: S.Scheme },
   deleteScheme: { id: "DeleteScheme", method: "DELETE", path: "/api/v4/schemes/{scheme_id}", response: "json", schema: S.StatusOK },
-  patchScheme: { id: "PatchScheme", method: "PUT", path: "/api/v4/schemes/{scheme_id}/patch", body: "json", response: "json", schema: S.Scheme },
+  patchScheme: { id: "PatchScheme", method: "PUT", path: "/api/v4/schemes/{scheme_id}/patch", body: "json", bodyRequired: true, response: "json", schema: S.Scheme },
   getTeamsForScheme: { id: "GetTeamsForScheme", method: "GET", path: "/api/v4/schemes/{scheme_id}/teams", query: true, response: "json", schema: GetTeamsForSchemeResponseSchema },
   iterTeamsForScheme: { iterate: "getTeamsForScheme", pager: {"kind":"page"} },
   getChannelsForScheme: { id: "GetChannelsForScheme", method: "GET", path: "/api/v4/schemes/{scheme_id}/channels", query: true, response: "json", schema: GetChannelsForSchemeResponseSchema },

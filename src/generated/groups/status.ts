@@ -10,12 +10,12 @@ const GetUsersStatusesByIdsResponseSchema: Schema = { type: "array", items: S.St
 /** The endpoints of {@link StatusApi}: the client builds `client.status` from this table. */
 export const statusEndpoints: GroupTable = {
   getUserStatus: { id: "GetUserStatus", method: "GET", path: "/api/v4/users/{user_id}/status", response: "json", schema: S.Status },
-  updateUserStatus: { id: "UpdateUserStatus", method: "PUT", path: "/api/v4/users/{user_id}/status", body: "json", response: "json", schema: S.Status },
-  getUsersStatusesByIds: { id: "GetUsersStatusesByIds", method: "POST", path: "/api/v4/users/status/ids", body: "json", response: "json", schema: GetUsersStatusesByIdsResponseSchema },
-  updateUserCustomStatus: { id: "UpdateUserCustomStatus", method: "PUT", path: "/api/v4/users/{user_id}/status/custom", body: "json", response: "json", schema: S.StatusOK },
+  updateUserStatus: { id: "UpdateUserStatus", method: "PUT", path: "/api/v4/users/{user_id}/status", body: "json", bodyRequired: true, response: "json", schema: S.Status },
+  getUsersStatusesByIds: { id: "GetUsersStatusesByIds", method: "POST", path: "/api/v4/users/status/ids", body: "json", bodyRequired: true, response: "json", schema: GetUsersStatusesByIdsResponseSchema },
+  updateUserCustomStatus: { id: "UpdateUserCustomStatus", method: "PUT", path: "/api/v4/users/{user_id}/status/custom", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
   unsetUserCustomStatus: { id: "UnsetUserCustomStatus", method: "DELETE", path: "/api/v4/users/{user_id}/status/custom", response: "json", schema: S.StatusOK },
-  removeRecentCustomStatus: { id: "RemoveRecentCustomStatus", method: "DELETE", path: "/api/v4/users/{user_id}/status/custom/recent", body: "json", response: "json", schema: S.StatusOK },
-  postUserRecentCustomStatusDelete: { id: "PostUserRecentCustomStatusDelete", method: "POST", path: "/api/v4/users/{user_id}/status/custom/recent/delete", body: "json", response: "json", schema: S.StatusOK },
+  removeRecentCustomStatus: { id: "RemoveRecentCustomStatus", method: "DELETE", path: "/api/v4/users/{user_id}/status/custom/recent", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
+  postUserRecentCustomStatusDelete: { id: "PostUserRecentCustomStatusDelete", method: "POST", path: "/api/v4/users/{user_id}/status/custom/recent/delete", body: "json", bodyRequired: true, response: "json", schema: S.StatusOK },
 };
 
 /** Operations tagged "status" in the spec: `client.status`. */

@@ -7,7 +7,7 @@ import type * as M from "../models/index.js";
 
 /** The endpoints of {@link UploadsApi}: the client builds `client.uploads` from this table. */
 export const uploadsEndpoints: GroupTable = {
-  createUpload: { id: "CreateUpload", method: "POST", path: "/api/v4/uploads", body: "json", response: "json", schema: S.UploadSession },
+  createUpload: { id: "CreateUpload", method: "POST", path: "/api/v4/uploads", body: "json", bodyRequired: true, response: "json", schema: S.UploadSession },
   getUpload: { id: "GetUpload", method: "GET", path: "/api/v4/uploads/{upload_id}", response: "json", schema: S.UploadSession },
   uploadData: { id: "UploadData", method: "POST", path: "/api/v4/uploads/{upload_id}", body: "binary", response: "json", schema: S.FileInfo },
 };

@@ -1,0 +1,85 @@
+/**
+ * The stream's two small containers: the queue an async iterator reads from, and the bounded set of recent post ids
+ * that keeps a catch-up from repeating a post.
+ */
+import type { AnyServerEvent } from "./events.js";
+
+/** A bounded set of the most recent ids (a ring of them, and a set to look them up). */
+export class RecentIds {
+  readonly #set = new Set<string>();
+  readonly #ring: string[];
+  #next = 0;
+  constructor(capacity: number) {
+    this.#ring = new Array<string>(capacity);
+  }
+  add(id: string): void {
+    if (this.#set.has(id)) return;
+    const old = this.#ring[this.#next];
+    if (old !== undefined) this.#set.delete(old);
+    this.#ring[this.#next] = id;
+    this.#next = (this.#next + 1) % this.#ring.length;
+    this.#set.add(id);
+  }
+  has(id: string): boolean {
+    return this.#set.has(id);
+  }
+}
+
+/** An async iterator fed by the stream: events queue up until read; ending lets readers drain what is queued. */
+export class EventQueue implements AsyncIterator<AnyServerEvent> {
+  readonly #items: AnyServerEvent[] = [];
+  #head = 0;
+  #waiting: ((r: IteratorResult<AnyServerEvent>) => void) | undefined;
+  #failing: ((e: Error) => void) | undefined;
+  #ended = false;
+  #error: Error | undefined;
+
+  constructor(private readonly onReturn: () => void) {}
+
+  push(event: AnyServerEvent): void {
+    if (this.#ended) return;
+    const waiting = this.#waiting;
+    if (waiting) {
+      this.#waiting = undefined;
+      this.#failing = undefined;
+      waiting({ value: event, done: false });
+    } else this.#items.push(event);
+  }
+
+  end(error?: Error): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#error = error;
+    if (this.#waiting && this.#head >= this.#items.length) {
+      const waiting = this.#waiting;
+      const failing = this.#failing;
+      this.#waiting = undefined;
+      this.#failing = undefined;
+      if (error) failing?.(error);
+      else waiting({ value: undefined, done: true });
+    }
+  }
+
+  next(): Promise<IteratorResult<AnyServerEvent>> {
+    if (this.#head < this.#items.length) {
+      const value = this.#items[this.#head++];
+      if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+        this.#items.splice(0, this.#head);
+        this.#head = 0;
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.#ended)
+      return this.#error ? Promise.reject(this.#error) : Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => {
+      this.#waiting = resolve;
+      this.#failing = reject;
+    });
+  }
+
+  return(): Promise<IteratorResult<AnyServerEvent>> {
+    this.#ended = true;
+    this.onReturn();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+}
