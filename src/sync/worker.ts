@@ -83,7 +83,7 @@ class Stream {
   async wait(ms: number): Promise<void> {
     if (this.events.length > 0 || this.ended) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      const timer = setTimeout(resolve, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
       this.#wake = () => {
         clearTimeout(timer);
         this.#wake = undefined;
