@@ -89,6 +89,8 @@ describe.each(TRANSPORTS)("%s transport: maxResponseBytes", (transport) => {
   });
 });
 
+// The bounds below leave seconds of slack for a loaded machine; what they rule out is a wait that never ends (the
+// drip goes on far longer than any bound here).
 describe.each(TRANSPORTS)("%s transport: a body dripping one byte a second", (transport) => {
   it("times out between chunks within the timeout (+ slack)", async () => {
     server = await startLimitServer(drip(1_000));
@@ -97,7 +99,7 @@ describe.each(TRANSPORTS)("%s transport: a body dripping one byte a second", (tr
     const error = await caught(c.system.getPing());
     const took = Date.now() - started;
     expect(error).toBeInstanceOf(RequestTimeoutError);
-    expect(took).toBeLessThan(300 + 1_500);
+    expect(took).toBeLessThan(300 + 3_000);
     await expect.poll(() => server?.closed, { timeout: 2_000 }).toBeGreaterThanOrEqual(1);
   });
 
@@ -108,7 +110,7 @@ describe.each(TRANSPORTS)("%s transport: a body dripping one byte a second", (tr
     const stream = await c.files.getFile("f1").stream();
     const error = await caught(drain(stream));
     expect(error).toBeInstanceOf(RequestTimeoutError);
-    expect(Date.now() - started).toBeLessThan(300 + 1_500);
+    expect(Date.now() - started).toBeLessThan(300 + 3_000);
   });
 
   it("a body dripping faster than the timeout is stopped by the deadline", async () => {
@@ -119,7 +121,7 @@ describe.each(TRANSPORTS)("%s transport: a body dripping one byte a second", (tr
     expect(error).toBeInstanceOf(DeadlineExceededError);
     expect(error).toBeInstanceOf(RequestTimeoutError);
     expect(error.message).toContain("400 ms deadline");
-    expect(Date.now() - started).toBeLessThan(400 + 1_000);
+    expect(Date.now() - started).toBeLessThan(400 + 3_000);
   });
 
   it("a per-call deadline overrides the client's (0: none)", async () => {
@@ -127,7 +129,7 @@ describe.each(TRANSPORTS)("%s transport: a body dripping one byte a second", (tr
     const c = clientFor(server.url, transport, { timeout: 1_000, deadline: 60_000 });
     const started = Date.now();
     expect(await caught(c.system.getPing(undefined, { deadline: 300 }))).toBeInstanceOf(DeadlineExceededError);
-    expect(Date.now() - started).toBeLessThan(300 + 1_000);
+    expect(Date.now() - started).toBeLessThan(300 + 3_000);
     expect(await caught(c.system.getPing(undefined, { deadline: -1 }))).toBeInstanceOf(UsageError);
   });
 });
