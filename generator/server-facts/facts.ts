@@ -8,31 +8,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 
-/** A Go type as JSON sees it. */
-export interface GoType {
-  kind: "string" | "integer" | "number" | "boolean" | "bytes" | "any" | "array" | "map" | "ref" | "object" | "time";
-  /** The named Go type a basic kind came from (ChannelType), which may have enum values. */
-  named?: string;
-  /** A struct name, for kind "ref". */
-  name?: string;
-  items?: GoType;
-  pointerItems?: boolean;
-  values?: GoType;
-  /** An inline anonymous struct, for kind "object". */
-  fields?: GoField[];
-  unresolved?: string;
-}
+// The shapes of go-structs.json are declared once, by the script that writes it.
+import type { GoField, GoType } from "../../scripts/server-facts/go-types.js";
 
-export interface GoField {
-  json: string;
-  go: string;
-  line: number;
-  omitempty: boolean;
-  pointer?: boolean;
-  untagged?: boolean;
-  asString?: boolean;
-  type: GoType;
-}
+export type { GoField, GoType };
 
 export interface GoStruct {
   file: string;
