@@ -5,7 +5,6 @@
  * The request starts in a microtask after the call, so `.stream()` chained right after the call can still ask for
  * the unread body; awaiting the promise parses (and validates) it.
  */
-import type { TransportResponse } from "./transport.js";
 import type { ValidationMode } from "./validation.js";
 
 /** Per-call options; each overrides the client's option of the same name for this call only. */
