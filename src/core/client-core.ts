@@ -10,6 +10,7 @@
  */
 import { decodeAnswer, errorFromResponse, readJson, responseInfo } from "./answers.js";
 import { ApiPromise, BinaryPromise, type Outcome, type RequestOptions } from "./api-promise.js";
+import { csrfCookie, isBrowserLike } from "./browser.js";
 import { buildUrl, type TemplateCache } from "./build-url.js";
 import { createTransport } from "./create-transport.js";
 import { timeLeft } from "./deadline.js";
@@ -22,6 +23,7 @@ import {
   checkHeaders,
   checkMillis,
   checkValidation,
+  isCookieSession,
   isPasswordAuth,
   type ResolvedOptions,
 } from "./options.js";
@@ -34,12 +36,19 @@ import { closedAbort, eitherSignal, settlesWithin } from "./shutdown.js";
 import { chunksOf, webStreamOf } from "./streams.js";
 import { type Transport, TransportError, type TransportResponse } from "./transport.js";
 import { describe, isReplayable } from "./uploads.js";
-import { loadValidator, ResponseValidator, validatorLoaded } from "./validation.js";
+import { ResponseValidator } from "./validation.js";
 import { type Run, withDeadline } from "./with-deadline.js";
 
 // Moved to their own modules; re-exported so importers of client-core.js keep working.
 export { errorFromResponse, readJson } from "./answers.js";
 export type { Delivery, Endpoint, HttpMethod } from "./endpoint.js";
+
+/** What a client's close() closes with it: its event streams, told also when the server refused a session. */
+export interface Owned {
+  close(): void | Promise<void>;
+  /** A call found this session token refused (expired or revoked): a stream on it gets no events any more. */
+  sessionEnded?(token: string): void;
+}
 
 export class ClientCore {
   readonly options: ResolvedOptions;
@@ -47,14 +56,18 @@ export class ClientCore {
   #transport: Transport | undefined;
   #transportLoading: Promise<Transport> | undefined;
   #token: string | undefined;
-  #login: Promise<string> | undefined;
+  #login: Promise<string | undefined> | undefined;
+  /** A cookie session (auth.cookie): the browser holds the session; the client never sees its token. */
+  readonly #cookie: boolean;
+  /** A cookie session this client logged in itself (password auth with cookie: true). */
+  #cookieLoggedIn = false;
   #pausedUntil = 0;
   #closed = false;
   #closing: Promise<void> | undefined;
   /** Set when close() aborts what is in flight; its signal ends the sleeps between retries. */
   #aborting = false;
   readonly #closer = new AbortController();
-  readonly #owned = new Set<{ close(): void }>();
+  readonly #owned = new Set<Owned>();
   readonly #baseHeaders: Record<string, string>;
   readonly #templates: TemplateCache = new Map();
   /** The pipeline withDeadline() runs, bound once here rather than per call. */
@@ -65,13 +78,17 @@ export class ClientCore {
     this.options = options;
     this.validator = new ResponseValidator(options.onValidationIssue);
     this.#baseHeaders = { accept: "application/json", ...options.headers };
-    if (options.userAgent && typeof window === "undefined") this.#baseHeaders["user-agent"] = options.userAgent;
-    if (options.auth && !isPasswordAuth(options.auth)) this.#token = options.auth.token;
+    // A browser sends its own User-Agent; one set by a page or worker would only add a header to every preflight.
+    if (options.userAgent && !isBrowserLike()) this.#baseHeaders["user-agent"] = options.userAgent;
+    if (options.auth && "token" in options.auth) this.#token = options.auth.token;
+    this.#cookie = isCookieSession(options.auth);
+    // The server sets a login's cookies only for this header (api4/user.go login), and takes it as the fallback of
+    // the CSRF check where the page cannot read MMCSRF (web/handlers.go checkCSRFToken).
+    if (this.#cookie) this.#baseHeaders["x-requested-with"] = "XMLHttpRequest";
     if (typeof options.transport === "object") this.#transport = options.transport;
-    // Load the transport and the validator now, in the background: both are imported lazily to keep
-    // `import "matterapi"` cheap, and starting here hides that cost behind the caller's own work.
+    // Load the transport now, in the background: it is imported lazily to keep `import "matterapi"` cheap, and
+    // starting here hides that cost behind the caller's own work.
     else this.#loadTransport().catch(() => {});
-    if (options.validation !== "off") loadValidator().catch(() => {});
   }
 
   get closed(): boolean {
@@ -102,13 +119,23 @@ export class ClientCore {
     return (ep.response === "binary" ? new BinaryPromise(runner as never) : new ApiPromise(runner)) as R;
   }
 
-  /** Forgets a session token the server refused (password auth logs in again on the next call). */
-  invalidateToken(token: string): void {
-    if (this.#token === token && isPasswordAuth(this.options.auth)) this.#token = undefined;
+  /** Whether the session is the browser's cookie (auth.cookie): no token, the WebSocket authenticates by cookie. */
+  get cookieSession(): boolean {
+    return this.#cookie;
   }
 
-  /** Makes sure a password client has a session token; returns it (logging in at most once at a time). */
+  /** Forgets a session token the server refused (password auth logs in again on the next call). */
+  invalidateToken(token: string | undefined): void {
+    if (this.#cookie) this.#cookieLoggedIn = false;
+    else if (this.#token === token && isPasswordAuth(this.options.auth)) this.#token = undefined;
+  }
+
+  /**
+   * Makes sure a password client has a session: returns its token (logging in at most once at a time), or
+   * undefined for a cookie session, whose token only the browser holds.
+   */
   async ensureLogin(): Promise<string | undefined> {
+    if (this.#cookie && (this.#cookieLoggedIn || !isPasswordAuth(this.options.auth))) return undefined;
     if (this.#token || !isPasswordAuth(this.options.auth)) return this.#token;
     this.#login ??= this.#doLogin().finally(() => {
       this.#login = undefined;
@@ -116,10 +143,15 @@ export class ClientCore {
     return this.#login;
   }
 
-  async #doLogin(): Promise<string> {
+  async #doLogin(): Promise<string | undefined> {
     const auth = this.options.auth;
     if (!isPasswordAuth(auth)) throw new UsageError("login needs password auth");
     const outcome = await this.execute(LOGIN, undefined, loginBody(auth), undefined, undefined, "parsed");
+    if (this.#cookie) {
+      // The session is in the cookies the answer set (MMAUTHTOKEN is HttpOnly): nothing to keep here.
+      this.#cookieLoggedIn = true;
+      return undefined;
+    }
     const token = tokenOf(outcome, auth);
     this.#token = token;
     return token;
@@ -136,24 +168,27 @@ export class ClientCore {
   }
 
   /** Something that close() must close too (an event stream of this client) while it is open. */
-  own(closable: { close(): void }): void {
+  own(closable: Owned): void {
     this.#owned.add(closable);
   }
 
-  disown(closable: { close(): void }): void {
+  disown(closable: Owned): void {
     this.#owned.delete(closable);
   }
 
   async #shutdown(): Promise<void> {
-    for (const owned of this.#owned) owned.close();
+    // A stream's close() settles once its checkpoint is stored; a failure there is the stream's to report.
+    const streams = [...this.#owned].map((owned) => Promise.resolve(owned.close()).catch(() => {}));
     this.#owned.clear();
-    if (isPasswordAuth(this.options.auth) && this.#token) {
+    await settlesWithin(Promise.all(streams), this.options.closeTimeout);
+    if (isPasswordAuth(this.options.auth) && (this.#token || this.#cookieLoggedIn)) {
       try {
         await this.execute(LOGOUT, undefined, undefined, undefined, { maxRetries: 0, timeout: 5_000 }, "parsed");
       } catch {
         // The session expires on its own; closing must not fail because the server is gone.
       }
       this.#token = undefined;
+      this.#cookieLoggedIn = false;
     }
     this.#closed = true;
     // Only a transport this core created is closed here: one passed in by the caller may serve other clients
@@ -239,7 +274,6 @@ export class ClientCore {
     const callHeaders = options?.headers ? checkHeaders("headers", options.headers) : undefined;
     const replayable = body === undefined || ep.body === "json" || isReplayable(body);
     const transport = this.#transport ?? (await this.#loadTransport());
-    if (mode !== "off" && ep.schema && !validatorLoaded()) void loadValidator();
 
     let attempt = 0;
     let reauthenticated = false;
@@ -256,9 +290,17 @@ export class ClientCore {
       if (ep.response !== "json") headers.accept = "*/*";
       if (callHeaders) Object.assign(headers, callHeaders);
       let usedToken: string | undefined;
-      if (ep.auth !== false) {
+      let usedCookie = false;
+      // A call that brings its own Authorization does not use the session: its 401 says nothing about it.
+      if (ep.auth !== false && !headers.authorization) {
         usedToken = this.#token ?? (await this.ensureLogin());
-        if (usedToken && !headers.authorization) headers.authorization = `Bearer ${usedToken}`;
+        if (usedToken) headers.authorization = `Bearer ${usedToken}`;
+        usedCookie = this.#cookieLoggedIn;
+      }
+      if (this.#cookie && method !== "GET" && !headers["x-csrf-token"]) {
+        // A cookie-authenticated call other than a GET must prove it comes from the page (web/handlers.go).
+        const csrf = csrfCookie();
+        if (csrf) headers["x-csrf-token"] = csrf;
       }
       const payload = await encodeBody(ep, body, headers);
 
@@ -323,16 +365,17 @@ export class ClientCore {
           return { data: data as T, response, ...(contentType === undefined ? {} : { contentType }) };
         }
         if (ep.response === "json") {
-          if (ep.schema && mode !== "off" && !validatorLoaded()) await loadValidator();
           data = readJson(ep, data as string, res.header("content-type"), mode, this.validator);
         }
         return { data: data as T, response };
       }
 
-      if (status === 401 && usedToken && !reauthenticated && isPasswordAuth(this.options.auth)) {
+      if (status === 401 && (usedToken || usedCookie) && !reauthenticated && isPasswordAuth(this.options.auth)) {
         // The session expired or was revoked: log in again once, then repeat the call once.
         await res.discard();
-        if (this.#token === usedToken) this.#token = undefined;
+        if (usedToken && this.#token === usedToken) this.#token = undefined;
+        if (usedCookie) this.#cookieLoggedIn = false;
+        if (usedToken) for (const owned of this.#owned) owned.sessionEnded?.(usedToken);
         reauthenticated = true;
         continue;
       }

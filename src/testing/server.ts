@@ -9,13 +9,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { Endpoint } from "../core/client-core.js";
-import { loadValidator, ResponseValidator } from "../core/validation.js";
+import { ResponseValidator } from "../core/validation.js";
 import { groupTables } from "../generated/groups/index.js";
 import { operations } from "../generated/operations.js";
 import { AppErrorReply, Errors } from "./app-error.js";
+import { isXmlHttpRequest, passesCsrf, removedSessionCookie, requestToken, sessionCookies } from "./cookies.js";
+import { type CorsOptions, CorsPolicy, sameHostSocket } from "./cors.js";
 import type { Broadcast, Env, Stats } from "./env.js";
 import { checkEvent } from "./event-shapes.js";
 import { registerFiles } from "./handlers/files.js";
+import { type IntegrationHelpers, type IntegrationOptions, registerIntegrations } from "./handlers/integrations.js";
 import { registerPosts } from "./handlers/posts.js";
 import { registerTeamsAndChannels } from "./handlers/teams-channels.js";
 import { registerUsers } from "./handlers/users.js";
@@ -35,6 +38,31 @@ export interface TestServerOptions {
   webSocket?: { [K in keyof WebSocketOptions]?: WebSocketOptions[K] | undefined } | undefined;
   /** Serve HTTPS and WSS with this certificate and key (PEM), to test TLS options. */
   tls?: { key: string; cert: string } | undefined;
+  /** Slash commands, webhooks, actions and dialogs: the server's timeout for integrations, and its override settings. */
+  integrations?: IntegrationOptions | undefined;
+  /**
+   * Cross-origin access, as ServiceSettings.AllowCorsFrom, CorsExposedHeaders and CorsAllowCredentials set it
+   * (cors.ts). Without it, as on a server without AllowCorsFrom: no CORS headers, preflights are 404s, and a
+   * WebSocket upgrade from a page of another host is refused (403).
+   */
+  cors?: CorsOptions | undefined;
+  /**
+   * ServiceSettings.ExperimentalStrictCSRFEnforcement: a cookie-authenticated request other than a GET must send
+   * X-CSRF-Token (otherwise `X-Requested-With: XMLHttpRequest` is enough). Default false, as on the server.
+   */
+  strictCsrf?: boolean | undefined;
+  /**
+   * Pages served outside /api/ (a browser test's page and scripts, from the server's own origin): the page for a
+   * path, or undefined for the server's 404.
+   */
+  pages?: ((path: string) => TestPage | undefined) | undefined;
+}
+
+/** A page (or script) the fake server serves for `pages`. */
+export interface TestPage {
+  body: string | Uint8Array;
+  contentType: string;
+  headers?: Record<string, string> | undefined;
 }
 
 export interface TestUser {
@@ -73,6 +101,8 @@ export interface Faults {
   refuseWebSockets(on?: boolean): void;
   /** Expires one session (by token), or every session of every user. */
   expireSession(token?: string): void;
+  /** Gives every record made until called with false the same millisecond (posts made at once on a busy server). */
+  freezeClock(on?: boolean): void;
 }
 
 export interface TestServer {
@@ -102,6 +132,16 @@ export interface TestServer {
   webSockets(): { connections: number; open: number };
   /** Sends an event on the stream, as the server would (for events the fake does not produce itself). */
   publish(event: string, data: Record<string, unknown>, broadcast?: Broadcast): void;
+  /** Runs a slash command as a user typing it in the webapp would (POST /commands/execute): its status and body. */
+  runSlashCommand: IntegrationHelpers["runSlashCommand"];
+  /** Clicks a button (or picks a menu option) of a post, as POST /posts/{id}/actions/{action_id}: status and body. */
+  clickAction: IntegrationHelpers["clickAction"];
+  /** Submits (or cancels) a dialog the user has open, as the webapp does: status and body (status 0: nothing sent). */
+  submitDialog: IntegrationHelpers["submitDialog"];
+  /** What the server would have logged about integrations (an invalid dialog, a failed webhook call). */
+  integrationWarnings: readonly string[];
+  /** Resolves when the outgoing webhook calls in flight have settled. */
+  integrationsIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -142,7 +182,6 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   const validator = new ResponseValidator((issue) =>
     invalidResponses.push(`${issue.operation} ${issue.path}: ${issue.expected}`),
   );
-  if (validate) await loadValidator();
 
   const router = new Router();
   let hub: WebSocketHub | undefined;
@@ -166,6 +205,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   registerTeamsAndChannels(router, env);
   registerPosts(router, env);
   registerFiles(router, env);
+  const integrations = registerIntegrations(router, env, options.integrations);
   const seed = seedState(store);
 
   const endpoints = new Map<string, Endpoint>();
@@ -184,8 +224,11 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     return at < 0 ? undefined : queued.splice(at, 1)[0].fault;
   };
 
+  const cors = options.cors ? new CorsPolicy(options.cors) : undefined;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     stats.requests++;
+    // rs/cors wraps the whole router: a preflight is answered before any handler (cors.ts).
+    if (cors?.handle(req, res)) return;
     const requestId = randomUUID().replace(/-/g, "").slice(0, 26);
     const url = new URL(req.url ?? "/", "http://fake");
     const method = req.method ?? "GET";
@@ -214,8 +257,9 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     try {
       if (!matched) throw notImplemented(method, url.pathname);
       served.set(matched.route.operationId, (served.get(matched.route.operationId) ?? 0) + 1);
-      const ctx = context(req, url, matched.params, body, requestId, store);
+      const ctx = context(req, url, matched.params, body, requestId, store, options.strictCsrf ?? false);
       reply = await matched.route.handler(ctx);
+      browserSession(req, res, matched.route.operationId, reply, store, Boolean(options.tls));
       const endpoint = endpoints.get(matched.route.operationId);
       if (validate && endpoint?.schema && reply.json !== undefined) {
         try {
@@ -237,6 +281,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
+    if (options.pages && servePage(options.pages, req, res)) return;
     handle(req, res).catch((error) => {
       if (!res.headersSent)
         send(res, { status: 500, json: { id: "matterapi.testing.crash", message: String(error) } }, "", serverVersion);
@@ -250,12 +295,21 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     socket.on("close", () => sockets.delete(socket));
   });
   server.on("upgrade", (req, socket, head) => {
-    if (new URL(req.url ?? "/", "http://fake").pathname === "/api/v4/websocket") hub?.handleUpgrade(req, socket, head);
-    else socket.destroy();
+    if (new URL(req.url ?? "/", "http://fake").pathname !== "/api/v4/websocket") socket.destroy();
+    // api4/websocket.go: the upgrader's CheckOrigin is the app's OriginChecker (cors.ts); gorilla answers 403.
+    else if (!(cors ? cors.allowsSocket(req, siteUrl()) : sameHostSocket(req))) {
+      socket.end(
+        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 10\r\n\r\nForbidden\n",
+      );
+    } else hub?.handleUpgrade(req, socket, head);
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
+  integrations.setSiteUrl(`${options.tls ? "https" : "http"}://127.0.0.1:${port}`);
+  function siteUrl(): string {
+    return `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
+  }
 
   return {
     url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
@@ -267,6 +321,11 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     store,
     webSockets: () => ({ connections: hub?.connectionCount ?? 0, open: hub?.openSockets ?? 0 }),
     publish: (event, data, broadcast = {}) => hub?.publish(event, data, broadcast),
+    runSlashCommand: integrations.runSlashCommand,
+    clickAction: integrations.clickAction,
+    submitDialog: integrations.submitDialog,
+    integrationWarnings: integrations.warnings,
+    integrationsIdle: integrations.idle,
     faults: {
       next: (count, fault, match) => {
         for (let i = 0; i < count; i++) queued.push({ fault, match });
@@ -276,6 +335,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
       },
       closeWebSockets: (code) => hub?.closeAll(code),
       forgetConnections: () => hub?.forgetConnections(),
+      freezeClock: (on = true) => store.freezeClock(on),
       silenceWebSockets: (on = true) => hub?.silence(on),
       refuseWebSockets: (on = true) => hub?.refuse(on),
       expireSession: (token) => {
@@ -299,12 +359,12 @@ function context(
   body: Buffer,
   requestId: string,
   store: Store,
+  strictCsrf: boolean,
 ): Context {
-  const header = req.headers.authorization;
-  const cookie = /(?:^|;\s*)MMAUTHTOKEN=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
-  const token =
-    header && /^bearer /i.test(header) ? header.slice(7).trim() : (cookie ?? url.searchParams.get("access_token"));
-  const session = token ? store.activeSession(token) : undefined;
+  const found = requestToken(req, url);
+  const session = found ? store.activeSession(found.token) : undefined;
+  // web/handlers.go checkCSRFToken (cookies.ts): a cookie session's non-GET request must prove it is the page's.
+  if (session && found?.location === "cookie" && !passesCsrf(req, session, strictCsrf)) throw Errors.sessionExpired();
   return {
     req,
     method: req.method ?? "GET",
@@ -327,6 +387,33 @@ function context(
       }
     },
   };
+}
+
+/** A login that asked for cookies gets them; a logout removes the session cookie (cookies.ts). */
+function browserSession(
+  req: IncomingMessage,
+  res: ServerResponse,
+  operationId: string,
+  reply: Reply,
+  store: Store,
+  secure: boolean,
+): void {
+  if (operationId === "Logout") res.setHeader("Set-Cookie", removedSessionCookie());
+  if (operationId !== "Login" || !isXmlHttpRequest(req) || (reply.status ?? 200) !== 200) return;
+  const session = reply.headers?.Token ? store.activeSession(reply.headers.Token) : undefined;
+  if (session) res.setHeader("Set-Cookie", sessionCookies(session, secure));
+}
+
+/** A page of `pages` for a GET outside /api/; false to go on to the API (and its 404). */
+function servePage(pages: (path: string) => TestPage | undefined, req: IncomingMessage, res: ServerResponse): boolean {
+  const path = new URL(req.url ?? "/", "http://fake").pathname;
+  if (req.method !== "GET" || path.startsWith("/api/")) return false;
+  const page = pages(path);
+  if (!page) return false;
+  const body = typeof page.body === "string" ? Buffer.from(page.body) : page.body;
+  res.writeHead(200, { "Content-Type": page.contentType, "Content-Length": String(body.length), ...page.headers });
+  res.end(body);
+  return true;
 }
 
 /** A request no route handles: 501 naming the spec's operation, or the server's 404 for a path it lacks. */

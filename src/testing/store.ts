@@ -65,11 +65,21 @@ export class Store {
   readonly statuses = new Map<string, StatusRecord>();
   readonly preferences = new Map<string, PreferenceRecord>();
   #clock = 0;
+  #frozen = false;
 
-  /** Milliseconds since the epoch, strictly increasing (two records made in one ms still sort). */
+  /**
+   * Milliseconds since the epoch, strictly increasing (two records made in one ms still sort), unless the clock is
+   * frozen: then every record made meanwhile shares one millisecond, as posts made at once on a busy server do.
+   */
   now(): number {
-    this.#clock = Math.max(this.#clock + 1, Date.now());
+    if (!this.#frozen || this.#clock === 0) this.#clock = Math.max(this.#clock + 1, Date.now());
     return this.#clock;
+  }
+
+  /** Fault control: every record made while frozen gets the same time (the next tick after unfreezing moves on). */
+  freezeClock(on: boolean): void {
+    if (on && !this.#frozen) this.now();
+    this.#frozen = on;
   }
 
   userByName(username: string): UserRecord | undefined {

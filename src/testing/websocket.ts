@@ -7,6 +7,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
+import { requestToken } from "./cookies.js";
 import type { Broadcast, Env } from "./env.js";
 import { isValidId, newId } from "./ids.js";
 
@@ -82,7 +83,8 @@ export class WebSocketHub {
     ws.on("close", () => this.#sockets.delete(ws));
     ws.on("error", () => {});
     const url = new URL(req.url ?? "/", "http://fake");
-    const requestedId = url.searchParams.get("connection_id");
+    // api4/websocket.go: an empty connection_id is a new connection, as if none was given.
+    const requestedId = url.searchParams.get("connection_id") || null;
     const sequence = url.searchParams.get("sequence_number");
     // api4/websocket.go: a malformed connection_id or sequence_number gets the upgrade, then an immediate close.
     if (requestedId !== null && (!isValidId(requestedId) || sequence === null || !/^\d+$/.test(sequence))) {
@@ -366,11 +368,10 @@ export class WebSocketHub {
     ws.on("close", () => clearInterval(timer));
   }
 
+  /** The session token at the upgrade, in the server's order: the MMAUTHTOKEN cookie, then the header (cookies.ts). */
   #tokenOf(req: IncomingMessage): string | undefined {
-    const header = req.headers.authorization;
-    if (header && /^bearer /i.test(header)) return header.slice(7).trim();
-    const cookie = /(?:^|;\s*)MMAUTHTOKEN=([^;]+)/.exec(req.headers.cookie ?? "");
-    return cookie?.[1];
+    const found = requestToken(req, new URL(req.url ?? "/", "http://fake"));
+    return found?.location === "query" ? undefined : found?.token;
   }
 
   #userOf(token: string): string | undefined {

@@ -6,10 +6,20 @@
  * it cannot use reaches `error` and the stream goes on.
  */
 import { MatterapiError, UsageError, WebSocketConnectError } from "../core/errors.js";
-import { CatchUp } from "./catch-up.js";
+import type { CheckpointStore } from "./checkpoints/types.js";
+import { CheckpointTracker } from "./checkpoints/tracker.js";
 import { Connector } from "./connector.js";
+import { Delivery } from "./delivery.js";
 import { encodeAction } from "./errors.js";
-import { type AnyServerEvent, type Broadcast, decodeData, type EventData, type ServerEvent } from "./events.js";
+import {
+  type AnyServerEvent,
+  type Broadcast,
+  decodeData,
+  type EventData,
+  type EventNameArg,
+  type EventOf,
+  type ServerEvent,
+} from "./events.js";
 import { parseFrame, type ReplyFrame } from "./frames.js";
 import { KeepAlive } from "./keepalive.js";
 import { type Listener, Listeners } from "./listeners.js";
@@ -51,7 +61,10 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   #opened = false;
   /** Bumped when the stream stops, so that a dial still logging in knows it is no longer wanted. */
   #generation = 0;
-  readonly #catchUp = new CatchUp();
+  readonly #delivery: Delivery;
+  #checkpoints: CheckpointTracker | undefined;
+  /** Set by a stored checkpoint: where the first connection's catch-up starts (server ms). */
+  #restartFrom: number | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #connectWaiters = new ConnectWaiters();
   #fatal: Error | undefined;
@@ -68,6 +81,11 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   ) {
     this.#options = resolveOptions(options);
     this.#keepAlive = new KeepAlive(this.#options.pingInterval, this.#options.pongTimeout);
+    this.#delivery = new Delivery(host, {
+      dispatch: (event) => this.#dispatch(event),
+      dispatchAndWait: (event) => this.#dispatchAndWait(event),
+      error: (error) => this.#emit("error", error),
+    });
     this.#link = new Connector({
       stream: host,
       options: this.#options,
@@ -139,25 +157,62 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
       this.#link.refusedOpens = 0;
       this.#link.lastError = undefined;
       this.#setState("connecting");
-      void this.#link.dial();
+      if (this.#options.checkpoint && !this.#checkpoints) void this.#openCheckpoints(this.#options.checkpoint);
+      else void this.#link.dial();
     }
     return waiter;
   }
 
-  /** Ends the stream: no more reconnects; iterators finish. */
-  close(): void {
+  /**
+   * Loads the checkpoint before the first connection: a stored one means a catch-up from its positions once the
+   * stream is up (the posts made while the process was away); none means the stream starts now.
+   */
+  async #openCheckpoints(store: CheckpointStore): Promise<void> {
+    const generation = this.#generation;
+    let tracker: CheckpointTracker;
+    try {
+      tracker = await CheckpointTracker.open(store, { onError: (error) => this.#emit("error", error) });
+    } catch (error) {
+      this.#fail(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (generation !== this.#generation || this.#closedByUser) {
+      await tracker.close().catch(() => {});
+      return;
+    }
+    this.#checkpoints = tracker;
+    this.#delivery.useCheckpoints(tracker);
+    const since = tracker.completeSince;
+    if (since > 0) this.#restartFrom = since;
+    else tracker.setSince(Date.now());
+    void this.#link.dial();
+  }
+
+  /**
+   * A REST call of this client found the session refused. If this stream runs on it, the server is dropping its
+   * events: start over on the new session (the client's login serves both), and count the window as lost.
+   */
+  sessionEnded(token: string): void {
+    if (this.#state === "open" && this.#link.token === token) void this.#link.authRejected();
+  }
+
+  /**
+   * Ends the stream: no more reconnects; iterators finish. Resolves when the checkpoint (if any) has stored what was
+   * acknowledged, and its store is closed.
+   */
+  close(): Promise<void> {
     this.#closedByUser = true;
     this.#link.dropSocket(1000, "client closed");
     this.#finish();
+    const checkpoints = this.#checkpoints;
+    this.#checkpoints = undefined;
+    return checkpoints ? checkpoints.close() : Promise.resolve();
   }
 
   // ------------------------------------------------------------------ listening
 
   on<K extends keyof LifecycleEvents>(name: K, handler: LifecycleEvents[K]): this;
-  on<K extends string>(
-    name: K | "*",
-    handler: (event: K extends "*" ? AnyServerEvent : ServerEvent<K>) => unknown,
-  ): this;
+  on<K extends string>(name: EventNameArg<K>, handler: (event: EventOf<K>) => unknown): this;
   on(name: string, handler: Listener): this {
     this.#listeners.add(name, handler);
     return this;
@@ -260,23 +315,18 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     decodeData(name, message.data);
     if (name === "posted") this.#resume.notePost((message.data as unknown as EventData<"posted">).post);
     // The parsed message already has the event's shape ({event, data, broadcast, seq}): deliver it as it is.
-    const event = message as unknown as ServerEvent;
-    if (this.#catchUp.running) this.#catchUp.buffer(event);
-    else this.#dispatch(event);
+    this.#delivery.live(message as unknown as ServerEvent);
   }
 
   #onHello(data: EventData<"hello">, broadcast: Broadcast): void {
     const signal = this.#resume.hello(data, broadcast);
+    const restartFrom = this.#restartFrom;
+    this.#restartFrom = undefined;
+    // The first connection after a restart: catch up from the checkpoint's positions before anything live.
+    if (restartFrom !== undefined && !signal) void this.#delivery.lost(restartFrom);
     if (!signal) return;
     this.#emit("missed", signal);
-    if (this.#options.catchUp) {
-      void this.#catchUp.run(this.host, signal.since, {
-        seen: (id) => this.#resume.seenPosts.has(id),
-        notePost: (post) => this.#resume.notePost(post),
-        deliver: (event) => this.#dispatch(event),
-        fail: (error) => this.#emit("error", error),
-      });
-    }
+    if (this.#options.catchUp || this.#checkpoints) void this.#delivery.lost(restartFrom ?? signal.since);
   }
 
   #onReply(frame: ReplyFrame): void {
@@ -343,6 +393,13 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   #dispatch(event: ServerEvent): void {
     this.#listeners.dispatch(event);
     if (this.#iterators.size > 0) for (const queue of this.#iterators) queue.push(event as AnyServerEvent);
+  }
+
+  #dispatchAndWait(event: ServerEvent): Promise<boolean> {
+    const waits = [this.#listeners.dispatchAndWait(event)];
+    for (const queue of this.#iterators)
+      waits.push(new Promise<boolean>((resolve) => queue.push(event as AnyServerEvent, resolve)));
+    return Promise.all(waits).then((results) => results.every(Boolean));
   }
 
   #emit<K extends keyof LifecycleEvents>(name: K, value: Parameters<LifecycleEvents[K]>[0]): void {

@@ -90,14 +90,21 @@ export class Connector {
     }
     if (generation !== host.generation() || host.closedByUser()) return;
     this.token = token;
-    if (!token) {
+    if (!token && !core.cookieSession) {
       host.fail(new WebSocketAuthError("the WebSocket needs auth: a token, or a login and password"));
       return;
     }
-    // A browser-style WebSocket cannot send headers: it authenticates by challenge.
-    const mode = options.WebSocket ? "challenge" : options.authMode === "auto" ? "header" : options.authMode;
+    // A browser-style WebSocket cannot send headers: it authenticates by challenge. A cookie session (the browser
+    // sends MMAUTHTOKEN with the upgrade) is authenticated at the upgrade, as the header is.
+    const mode = core.cookieSession
+      ? "cookie"
+      : options.WebSocket
+        ? "challenge"
+        : options.authMode === "auto"
+          ? "header"
+          : options.authMode;
     // Resume needs the session at the upgrade; a challenge-authenticated connection always starts fresh.
-    const resume = mode === "header" ? host.resume.query() : "";
+    const resume = mode === "challenge" ? "" : host.resume.query();
     this.authConfirmed = false;
     this.socketError = undefined;
     this.socketOpen = false;
@@ -125,7 +132,11 @@ export class Connector {
         {
           onOpen: () =>
             guard(() =>
-              this.#onOpen(socket, token as string, mode === "header" && socket.native ? "header" : "challenge"),
+              this.#onOpen(
+                socket,
+                token ?? "",
+                mode === "cookie" || (mode === "header" && socket.native) ? "header" : "challenge",
+              ),
             ),
           onMessage: (text) => {
             if (this.socket === socket) guard(() => host.onMessage(text));
@@ -135,7 +146,7 @@ export class Connector {
           },
           onClose: (code, reason) => {
             if (this.socket === socket)
-              this.#onClose(socket, code, reason, token as string).catch((e) => host.emit("error", toError(e)));
+              this.#onClose(socket, code, reason, token ?? "").catch((e) => host.emit("error", toError(e)));
           },
           onError: (error) => {
             if (this.socket === socket || !this.socket) this.socketError = error;
@@ -294,7 +305,8 @@ export class Connector {
   async #tokenVerdict(token: string): Promise<"rejected" | "ok" | "unknown"> {
     try {
       await this.host.stream.request("GET", "/api/v4/users/me", {
-        headers: { authorization: `Bearer ${token}` },
+        // A cookie session has no token: the browser's cookie goes with the call.
+        ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
         maxRetries: 0,
       });
       return "ok";
@@ -308,9 +320,10 @@ export class Connector {
     const host = this.host;
     const core = host.stream._core;
     this.dropSocket();
+    host.resume.startOver();
     if (isPasswordAuth(core.options.auth)) {
       // The token this socket used (a REST call may have dropped it already: then the login below makes a new one).
-      if (this.token) core.invalidateToken(this.token);
+      if (this.token || core.cookieSession) core.invalidateToken(this.token);
       try {
         await core.ensureLogin();
       } catch (error) {

@@ -36,18 +36,43 @@ export class Listeners {
     if (all) this.#call(all, event);
   }
 
+  /**
+   * dispatch(), resolving when every listener's promise settled: true when none threw or rejected (a failure is
+   * reported to `error`, as always).
+   */
+  dispatchAndWait(event: ServerEvent | AnyServerEvent): Promise<boolean> {
+    let ok = true;
+    const failed = (e: Error) => {
+      ok = false;
+      this.emit("error", e);
+    };
+    const pending: PromiseLike<unknown>[] = [];
+    const named = this.#server.get(event.event);
+    if (named) this.#call(named, event, failed, pending);
+    const all = this.#server.get("*");
+    if (all) this.#call(all, event, failed, pending);
+    return pending.length === 0 ? Promise.resolve(ok) : Promise.all(pending).then(() => ok);
+  }
+
   emit<K extends keyof LifecycleEvents>(name: K, value: Parameters<LifecycleEvents[K]>[0]): void {
     const set = this.#lifecycle.get(name);
     // A failing `error` listener is dropped silently (nowhere left to report it); the others report to `error`.
     if (set) this.#call(set, value, name === "error" ? () => {} : undefined);
   }
 
-  #call(handlers: Set<Listener>, value: unknown, onFailure = (e: Error) => this.emit("error", e)): void {
+  #call(
+    handlers: Set<Listener>,
+    value: unknown,
+    onFailure = (e: Error) => this.emit("error", e),
+    pending?: PromiseLike<unknown>[],
+  ): void {
     for (const handler of handlers) {
       try {
         const result = (handler as (v: unknown) => unknown)(value);
-        if (result !== null && typeof result === "object" && typeof (result as Promise<unknown>).then === "function")
-          (result as Promise<unknown>).then(undefined, (e: unknown) => onFailure(toError(e)));
+        if (result !== null && typeof result === "object" && typeof (result as Promise<unknown>).then === "function") {
+          const settled = (result as Promise<unknown>).then(undefined, (e: unknown) => onFailure(toError(e)));
+          pending?.push(settled);
+        }
       } catch (error) {
         onFailure(toError(error));
       }

@@ -5,6 +5,7 @@
 import type { RawRequest } from "../client.js";
 import type { ClientCore } from "../core/client-core.js";
 import { UsageError } from "../core/errors.js";
+import type { CheckpointStore } from "./checkpoints/types.js";
 import type { WebSocketConstructor } from "./socket.js";
 
 export type WebSocketState = "connecting" | "open" | "reconnecting" | "closed";
@@ -33,6 +34,12 @@ export interface WebSocketOptions {
   actionTimeout?: number | undefined;
   /** After lost events, fetch the window's posts over REST and deliver them as recovered `posted` events. */
   catchUp?: boolean | undefined;
+  /**
+   * Where to record, per channel, the last post delivered and handled (a post is handled when its listeners'
+   * promises resolved and every iterator asked for the next event), so that a restarted process catches up from
+   * there. Implies `catchUp`; events are then handed out one at a time. Default: none.
+   */
+  checkpoint?: CheckpointStore | undefined;
   /** "header" (Authorization at the upgrade; needed for resume), "challenge", or "auto" (default: header on Node). */
   authMode?: "auto" | "header" | "challenge" | undefined;
   /**
@@ -83,8 +90,11 @@ export interface StreamHost {
 
 /** Every option set (undefined ones fell back to their defaults), except the signal and the constructor. */
 export type ResolvedOptions = {
-  [K in Exclude<keyof WebSocketOptions, "signal" | "WebSocket">]-?: Exclude<WebSocketOptions[K], undefined>;
-} & Pick<WebSocketOptions, "WebSocket">;
+  [K in Exclude<keyof WebSocketOptions, "signal" | "WebSocket" | "checkpoint">]-?: Exclude<
+    WebSocketOptions[K],
+    undefined
+  >;
+} & Pick<WebSocketOptions, "WebSocket" | "checkpoint">;
 
 const DURATIONS = {
   initialReconnectDelay: 500,
@@ -95,7 +105,16 @@ const DURATIONS = {
   actionTimeout: 10_000,
 };
 
-const OTHERS = ["reconnect", "maxReconnectAttempts", "maxFrameSize", "catchUp", "authMode", "signal", "WebSocket"];
+const OTHERS = [
+  "reconnect",
+  "maxReconnectAttempts",
+  "maxFrameSize",
+  "catchUp",
+  "checkpoint",
+  "authMode",
+  "signal",
+  "WebSocket",
+];
 
 /** Node's timers fire at once past this (a 32-bit overflow): longer waits are clamped to it. */
 export const MAX_TIMER = 2 ** 31 - 1;

@@ -28,6 +28,12 @@ export class RecentIds {
 /** An async iterator fed by the stream: events queue up until read; ending lets readers drain what is queued. */
 export class EventQueue implements AsyncIterator<AnyServerEvent> {
   readonly #items: AnyServerEvent[] = [];
+  /**
+   * Checkpoint mode: told when the reader is done with an event: handled (it asked for the next one, or stopped after
+   * it) or not (the reader stopped before reading it).
+   */
+  readonly #done = new Map<AnyServerEvent, (handled: boolean) => void>();
+  #inHand: ((handled: boolean) => void) | undefined;
   #head = 0;
   #waiting: ((r: IteratorResult<AnyServerEvent>) => void) | undefined;
   #failing: ((e: Error) => void) | undefined;
@@ -36,14 +42,29 @@ export class EventQueue implements AsyncIterator<AnyServerEvent> {
 
   constructor(private readonly onReturn: () => void) {}
 
-  push(event: AnyServerEvent): void {
-    if (this.#ended) return;
+  /** Queues an event; `done` (checkpoint mode) is called once the reader is done with it. */
+  push(event: AnyServerEvent, done?: (handled: boolean) => void): void {
+    if (this.#ended) {
+      done?.(false);
+      return;
+    }
     const waiting = this.#waiting;
     if (waiting) {
       this.#waiting = undefined;
       this.#failing = undefined;
+      this.#inHand = done;
       waiting({ value: event, done: false });
-    } else this.#items.push(event);
+      return;
+    }
+    this.#items.push(event);
+    if (done) this.#done.set(event, done);
+  }
+
+  /** The reader moved on: the event it held is done with. */
+  #release(): void {
+    const done = this.#inHand;
+    this.#inHand = undefined;
+    done?.(true);
   }
 
   end(error?: Error): void {
@@ -61,8 +82,14 @@ export class EventQueue implements AsyncIterator<AnyServerEvent> {
   }
 
   next(): Promise<IteratorResult<AnyServerEvent>> {
+    this.#release();
     if (this.#head < this.#items.length) {
-      const value = this.#items[this.#head++];
+      const value = this.#items[this.#head++] as AnyServerEvent;
+      const done = this.#done.get(value);
+      if (done) {
+        this.#done.delete(value);
+        this.#inHand = done;
+      }
       if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
         this.#items.splice(0, this.#head);
         this.#head = 0;
@@ -78,6 +105,10 @@ export class EventQueue implements AsyncIterator<AnyServerEvent> {
   }
 
   return(): Promise<IteratorResult<AnyServerEvent>> {
+    this.#release();
+    // Events never read are not handled: a reader that stops early does not acknowledge them.
+    for (const done of this.#done.values()) done(false);
+    this.#done.clear();
     this.#ended = true;
     this.onReturn();
     return Promise.resolve({ value: undefined, done: true });

@@ -6,7 +6,6 @@
 import type { Post } from "../generated/models/index.js";
 import type { Broadcast, EventData } from "./events.js";
 import type { MissedSignal } from "./options.js";
-import { RecentIds } from "./queue.js";
 
 export class ResumeState {
   connectionId = "";
@@ -18,21 +17,29 @@ export class ResumeState {
   /** Local time the newest post arrived: with lastPostAt, it maps local time onto the server's clock. */
   lastPostSeenAt = 0;
   connectedAt = 0;
-  /** Ids of recent posts delivered, so that a catch-up never repeats one. */
-  readonly seenPosts = new RecentIds(5000);
+  /**
+   * The next connection must not resume: the session ended, and the server drops (does not queue) the events of a
+   * connection whose session is invalid, so a resume would claim a loss-free window that was not. Its `hello` then
+   * counts as a loss.
+   */
+  #startOver = false;
   /** lastSeq when a frame over maxFrameSize closed the connection: the second time at the same place, skip it. */
   oversizeAt: number | undefined;
 
   /** The upgrade's query that asks the server to resume (empty before the first `hello`). */
   query(): string {
-    return this.connectionId
+    return this.connectionId && !this.#startOver
       ? `?connection_id=${encodeURIComponent(this.connectionId)}&sequence_number=${this.lastSeq + 1}`
       : "";
   }
 
+  /** The session ended: events may have been dropped since the newest post seen, and the next hello says so. */
+  startOver(): void {
+    this.#startOver = true;
+  }
+
   notePost(post: Post | undefined): void {
     if (!post || typeof post !== "object") return;
-    if (typeof post.id === "string") this.seenPosts.add(post.id);
     if (typeof post.create_at === "number" && post.create_at > this.lastPostAt) {
       this.lastPostAt = post.create_at;
       this.lastPostSeenAt = Date.now();
@@ -42,7 +49,8 @@ export class ResumeState {
   /** Takes a `hello`; returns what was lost when it comes from a new connection (the server started over). */
   hello(data: EventData<"hello">, broadcast: Broadcast): MissedSignal | undefined {
     const previous = this.connectionId;
-    const lost = previous !== "" && data.connection_id !== previous;
+    const lost = previous !== "" && (data.connection_id !== previous || this.#startOver);
+    this.#startOver = false;
     const since = this.lastPostAt || this.connectedAt;
     const lastSeq = this.lastSeq;
     if (!previous) this.connectedAt = Date.now();

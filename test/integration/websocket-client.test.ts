@@ -127,8 +127,9 @@ describe("connecting and listening", () => {
     ws.on("*", (e) => all.push(e));
     await ws.connect();
     server.publish("com.example.plugin_event", { answer: 42 }, { user_id: server.user.id });
-    await until(() => all.some((e) => e.event === "com.example.plugin_event"));
-    expect(all.find((e) => e.event === "com.example.plugin_event")?.data).toEqual({ answer: 42 });
+    // A name outside the types is an UnknownServerEvent, whose `event` is typed never: compare it as a string.
+    await until(() => all.some((e) => String(e.event) === "com.example.plugin_event"));
+    expect(all.find((e) => String(e.event) === "com.example.plugin_event")?.data).toEqual({ answer: 42 });
   });
 
   it("iterates with for await, stops on an AbortSignal, and off() removes a handler", async () => {
@@ -298,7 +299,11 @@ describe("reliability", () => {
     expect(signals[0].since).toBeGreaterThan(0);
     expect(signals[0].until).toBeGreaterThanOrEqual(signals[0].since);
     expect(signals[0].previousConnectionId).not.toBe(signals[0].connectionId);
-    expect(recovered).toHaveLength(600);
+    // Every post of the gap is recovered; a live post made while the catch-up ran may come recovered too (the
+    // first copy to arrive is delivered, the other dropped by id).
+    const during = created.slice(200, 800);
+    expect(during.every((id) => recovered.includes(id))).toBe(true);
+    expect(recovered.every((id) => created.indexOf(id) >= 200)).toBe(true);
     expect(ids).toEqual(created);
   });
 

@@ -15,6 +15,7 @@ import { isValidId } from "../ids.js";
 import { fileInfoJson, postListJson, reactionJson } from "../records/posts.js";
 import type { Context, Router } from "../router.js";
 import type { ChannelRecord, PostRecord, ReactionRecord, UserRecord } from "../store.js";
+import { onPostCreated } from "./integrations.js";
 
 function postParam(ctx: Context, env: Env): PostRecord {
   const id = ctx.params.post_id;
@@ -27,6 +28,9 @@ function postParam(ctx: Context, env: Env): PostRecord {
 function requireAuthorOrAdmin(me: UserRecord, post: PostRecord, permission: string): void {
   if (post.user_id !== me.id && !isAdmin(me)) throw Errors.permissions(permission);
 }
+
+/** sqlstore/post_store.go GetPostsSince: the most rows a `since` query returns. */
+const SINCE_LIMIT = 1000;
 
 /** The post as the API shows it: with its files and reactions in metadata (app/post_metadata.go). */
 const view = (env: Env, post: PostRecord) => env.store.postJson(post);
@@ -69,6 +73,7 @@ export function registerPosts(router: Router, env: Env): void {
       const file = store.files.get(id);
       if (file) file.info.post_id = post.id;
     }
+    onPostCreated(env, post);
     const team = store.teams.get(channel.team_id);
     const mentioned = new Set(
       [...(post.message.match(/@([a-z0-9.\-_]+)/g) ?? [])].map((m) => store.userByName(m.slice(1))?.id).filter(Boolean),
@@ -110,8 +115,14 @@ export function registerPosts(router: Router, env: Env): void {
       .sort((a, b) => b.create_at - a.create_at);
     const since = ctx.query.get("since");
     if (since) {
+      // sqlstore/post_store.go GetPostsSince (commit 0000f1d00fb6): `UpdateAt > since` whatever DeleteAt (edits and
+      // deletions of older posts come back too), at most 1,000 rows taken in storage order before sorting, so a
+      // larger gap silently loses the rest.
       const time = intQuery(ctx, "since", 0);
-      const changed = all.filter((p) => p.update_at > time || p.create_at > time);
+      const changed = [...store.posts.values()]
+        .filter((p) => p.channel_id === channel.id && p.update_at > time)
+        .slice(0, SINCE_LIMIT)
+        .sort((a, b) => b.create_at - a.create_at);
       return { json: postList(env, changed, { next: "", prev: "", hasNext: null }) };
     }
     const { page, perPage } = paging(ctx);
@@ -119,9 +130,19 @@ export function registerPosts(router: Router, env: Env): void {
     const after = ctx.query.get("after");
     let window = all;
     if (before || after) {
-      const at = all.findIndex((p) => p.id === (before ?? after));
-      if (at < 0) throw Errors.invalidUrlParam(before ? "before" : "after");
-      window = before ? all.slice(at + 1) : all.slice(0, at).reverse();
+      // sqlstore/post_store.go getPostsAround (commit 0000f1d00fb6283ee87624c5b91e7ea4ab37206b): `CreateAt <` (or `>`)
+      // the cursor post's CreateAt, strictly, so posts sharing its millisecond are in neither direction; the cursor is
+      // looked up by id alone (deleted or in another channel still counts), and an id that names no post matches
+      // nothing. api4/post.go refuses only an id of the wrong form.
+      const cursorId = (before ?? after) as string;
+      if (!isValidId(cursorId)) throw Errors.invalidUrlParam(before ? "before" : "after");
+      const at = store.posts.get(cursorId)?.create_at;
+      window =
+        at === undefined
+          ? []
+          : before
+            ? all.filter((p) => p.create_at < at)
+            : all.filter((p) => p.create_at > at).reverse();
     }
     const pageItems = window.slice(page * perPage, (page + 1) * perPage);
     const ordered = after ? pageItems.reverse() : pageItems;

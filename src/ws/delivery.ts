@@ -1,0 +1,173 @@
+/**
+ * Delivery: every event the stream hands to its listeners and iterators passes here, so that a post is delivered
+ * once, whether it came live or from a catch-up, and in creation order per channel.
+ *
+ * - A post id delivered before is never delivered again (a bounded window of recent ids).
+ * - A loss (the server started over, or the session expired) starts a catch-up. While one runs, live events wait;
+ *   when its posts are in, they are merged with the waiting live posts, sorted by creation, and delivered, then the
+ *   other waiting events in the order they came. A loss during a catch-up makes the same catch-up go round again
+ *   from the earlier of the two starts before anything waiting is released, so overlapping losses never reorder.
+ */
+import { MatterapiError } from "../core/errors.js";
+import type { Post } from "../generated/models/index.js";
+import { comparePosts, fetchLostPosts, type LostWindow, type PostPosition } from "./catch-up.js";
+import type { EventData, ServerEvent } from "./events.js";
+import type { CheckpointTracker } from "./checkpoints/tracker.js";
+import type { StreamHost } from "./options.js";
+import { RecentIds } from "./queue.js";
+
+/** How many recent post ids the stream remembers to recognise a post it delivered. */
+export const RECENT_POSTS = 5000;
+
+export interface DeliveryTarget {
+  /** Hands an event to the listeners and iterators. */
+  dispatch(event: ServerEvent): void;
+  /**
+   * The same, resolving when every listener's promise settled and every iterator moved past the event: true when it
+   * was handled (no listener rejected, no iterator stopped before reading it).
+   */
+  dispatchAndWait(event: ServerEvent): Promise<boolean>;
+  /** Reports a failure that does not stop the stream. */
+  error(error: Error): void;
+}
+
+export class Delivery {
+  readonly #delivered = new RecentIds(RECENT_POSTS);
+  /** Per channel, the newest post delivered: where a catch-up of that channel starts. */
+  readonly #positions = new Map<string, PostPosition>();
+  #waiting: ServerEvent[] = [];
+  /** The earliest start of the losses not yet caught up. */
+  #lostSince: number | undefined;
+  #catchingUp: Promise<void> | undefined;
+  /** With checkpoints: what the handlers acknowledge, and the events waiting for the handlers of earlier ones. */
+  #tracker: CheckpointTracker | undefined;
+  #handling: ServerEvent[] = [];
+  #handlingHead = 0;
+  #pumping = false;
+
+  constructor(
+    private readonly host: StreamHost,
+    private readonly target: DeliveryTarget,
+  ) {}
+
+  /** Whether a catch-up is running (live events wait meanwhile). */
+  get catchingUp(): boolean {
+    return this.#catchingUp !== undefined;
+  }
+
+  /** Settles when no catch-up is running. */
+  idle(): Promise<void> {
+    return this.#catchingUp ?? Promise.resolve();
+  }
+
+  /**
+   * Delivers through a checkpoint from now on: the posts it handled are not delivered again, each channel's catch-up
+   * starts at its stored position, and events are handed out one at a time, a post being acknowledged when its
+   * listeners' promises resolved and every iterator asked for the next event.
+   */
+  useCheckpoints(tracker: CheckpointTracker): void {
+    this.#tracker = tracker;
+    const state = tracker.state();
+    for (const id of state.recent) this.#delivered.add(id);
+    for (const [channelId, position] of Object.entries(state.channels)) this.#positions.set(channelId, position);
+  }
+
+  /** An event from the live stream. */
+  live(event: ServerEvent): void {
+    if (this.#catchingUp) this.#waiting.push(event);
+    else this.#deliver(event);
+  }
+
+  /**
+   * Events may be lost from `since` (server time, ms) on: catch up over REST. `positions` (per channel) take
+   * precedence over `since` where given, else the positions of the posts delivered so far are used.
+   */
+  lost(since: number): Promise<void> {
+    this.#lostSince = Math.min(this.#lostSince ?? since, since);
+    this.#catchingUp ??= this.#catchUp().finally(() => {
+      this.#catchingUp = undefined;
+    });
+    return this.#catchingUp;
+  }
+
+  async #catchUp(): Promise<void> {
+    while (this.#lostSince !== undefined) {
+      const window: LostWindow = { since: this.#lostSince, positions: new Map(this.#positions) };
+      this.#lostSince = undefined;
+      let recovered: ServerEvent[] = [];
+      try {
+        recovered = await fetchLostPosts(this.host, window);
+      } catch (error) {
+        const message = `catching up after lost events failed: ${error instanceof Error ? error.message : String(error)}`;
+        this.target.error(new MatterapiError(message, { cause: error }));
+      }
+      if (this.#lostSince !== undefined) {
+        // Another loss while fetching: what was found waits with the live events for the next round's merge.
+        this.#waiting.unshift(...recovered);
+        continue;
+      }
+      const waiting = this.#waiting;
+      this.#waiting = [];
+      const posts = recovered.concat(waiting.filter((event) => event.event === "posted" && postOf(event)));
+      posts.sort((a, b) => comparePosts(postOf(a) as Post, postOf(b) as Post));
+      for (const event of posts) this.#deliver(event);
+      for (const event of waiting) if (!(event.event === "posted" && postOf(event))) this.#deliver(event);
+    }
+  }
+
+  #deliver(event: ServerEvent): void {
+    const post = event.event === "posted" ? postOf(event) : undefined;
+    if (post) {
+      if (this.#delivered.has(post.id)) return;
+      this.#delivered.add(post.id);
+      const channelId = post.channel_id;
+      const position = this.#positions.get(channelId);
+      if (!position || comparePosts({ create_at: position.create_at, id: position.post_id }, post) < 0)
+        this.#positions.set(channelId, { post_id: post.id, create_at: post.create_at });
+    }
+    if (!this.#tracker) {
+      this.target.dispatch(event);
+      return;
+    }
+    this.#handling.push(event);
+    if (!this.#pumping) void this.#pump(this.#tracker);
+  }
+
+  /** Checkpoint mode: one event at a time, each post acknowledged once its handlers are done with it. */
+  async #pump(tracker: CheckpointTracker): Promise<void> {
+    this.#pumping = true;
+    try {
+      while (this.#handlingHead < this.#handling.length) {
+        const event = this.#handling[this.#handlingHead++] as ServerEvent;
+        if (this.#handlingHead > 1024 && this.#handlingHead * 2 > this.#handling.length) {
+          this.#handling.splice(0, this.#handlingHead);
+          this.#handlingHead = 0;
+        }
+        const handled = await this.target.dispatchAndWait(event);
+        const post = event.event === "posted" ? postOf(event) : undefined;
+        if (!post || !handled) continue;
+        try {
+          tracker.acknowledge(post);
+          tracker.setSince(post.create_at);
+        } catch (error) {
+          this.target.error(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /** Events handed out but not yet done with (checkpoint mode). */
+  get backlog(): number {
+    return this.#handling.length - this.#handlingHead;
+  }
+}
+
+/** The post of a `posted` event when it has what ordering and dedupe need. */
+export function postOf(event: ServerEvent): Post | undefined {
+  const post = (event.data as unknown as EventData<"posted">).post as Post | undefined;
+  return post && typeof post === "object" && typeof post.id === "string" && typeof post.create_at === "number"
+    ? post
+    : undefined;
+}
