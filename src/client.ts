@@ -2,36 +2,18 @@
  * AsyncClient: every operation of the spec as a method of its group (`client.users.getUser("me")`), sessions,
  * and a typed escape hatch (`client.request`) for paths the spec lacks.
  */
-import type { ApiPromise, RequestOptions } from "./core/api-promise.js";
-import { ClientCore, type Endpoint, type HttpMethod } from "./core/client-core.js";
+import type { ApiPromise } from "./core/api-promise.js";
+import { ClientCore, type HttpMethod } from "./core/client-core.js";
 import { UsageError } from "./core/errors.js";
 import { buildGroup } from "./core/group.js";
 import { type ClientOptions, isPasswordAuth, resolveOptions } from "./core/options.js";
+import { type RawRequest, rawRequest } from "./core/raw-request.js";
 import { INSPECT, namedView } from "./core/redact.js";
-import type { Schema } from "./core/schema.js";
 import { type Groups, groupTables } from "./generated/groups/index.js";
 import { MattermostWebSocket, type WebSocketOptions } from "./ws/client.js";
 import type { AnyServerEvent } from "./ws/events.js";
 
-export interface RawRequest<T = unknown> extends RequestOptions {
-  /** Values for {name} placeholders in the path. */
-  params?: Record<string, string | number> | undefined;
-  query?: Record<string, unknown> | undefined;
-  /** A JSON body, or with `multipart: true` a form (see uploads), or bytes with `binary: true`. */
-  body?: unknown;
-  multipart?: boolean | undefined;
-  binary?: boolean | undefined;
-  /** How to read the answer: "json" (default), "binary", "text", "empty" or "unknown" (JSON if it is JSON). */
-  response?: Endpoint["response"] | undefined;
-  /** Validate a JSON answer against this schema. */
-  schema?: Schema | undefined;
-  /** false: send no Authorization header. */
-  auth?: boolean | undefined;
-  /** Type-only marker; leave undefined. */
-  readonly __type?: T;
-}
-
-const HTTP_METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+export type { RawRequest } from "./core/raw-request.js";
 
 // The groups are getters on the prototype that build their group object on first use, so a client costs
 // nothing for the 50 groups it does not touch.
@@ -41,7 +23,8 @@ export class AsyncClient {
   /** @internal */
   readonly _core: ClientCore;
   readonly #options: ClientOptions;
-  readonly #groups = new Map<string, unknown>();
+  /** The groups used so far (made on the first). */
+  #groups: Map<string, unknown> | undefined;
 
   constructor(options: ClientOptions) {
     this._core = new ClientCore(resolveOptions(options));
@@ -50,9 +33,10 @@ export class AsyncClient {
 
   /** @internal Used by the group getters. */
   _group(name: keyof typeof groupTables): unknown {
-    let group = this.#groups.get(name);
+    let group = this.#groups?.get(name);
     if (!group) {
       group = buildGroup(this._core, groupTables[name]);
+      this.#groups ??= new Map();
       this.#groups.set(name, group);
     }
     return group;
@@ -82,25 +66,7 @@ export class AsyncClient {
    * the site URL ("/api/v4/users/me"); {name} placeholders are filled from `params`.
    */
   request<T = unknown>(method: HttpMethod, path: string, init: RawRequest<T> = {}): ApiPromise<T> {
-    const upper = String(method).toUpperCase() as HttpMethod;
-    if (!HTTP_METHODS.includes(upper)) throw new UsageError(`request: unknown HTTP method ${JSON.stringify(method)}`);
-    if (typeof path !== "string" || !path.startsWith("/")) {
-      throw new UsageError(`request: path must start with /, got ${JSON.stringify(path)}`);
-    }
-    const { params, query, body, multipart, binary, response, schema, auth, ...options } = init;
-    const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-    // Own properties only: a placeholder named {constructor} must not pick up Object.prototype's.
-    const values = names.map((name) => (params && Object.hasOwn(params, name) ? params[name] : undefined));
-    const ep: Endpoint = {
-      id: `${upper} ${path}`,
-      method: upper,
-      path,
-      body: body === undefined ? undefined : multipart ? "multipart" : binary ? "binary" : "json",
-      response: response ?? "json",
-      ...(schema ? { schema } : {}),
-      ...(auth === false ? { auth: false as const } : {}),
-    };
-    return this._core.call<ApiPromise<T>>(ep, values as (string | number)[], body, query, options);
+    return rawRequest(this._core, method, path, init);
   }
 
   /**
@@ -123,7 +89,8 @@ export class AsyncClient {
   async startWs(handler: (event: AnyServerEvent) => unknown, options?: WebSocketOptions): Promise<void> {
     const ws = this.websocket(options);
     try {
-      await ws.connect();
+      // Iterating connects; a failure to connect ends the loop with that error, while close() (the client's, or
+      // the signal) ends it quietly, even before the stream is open.
       for await (const event of ws) {
         if ((await handler(event)) === false) break;
       }

@@ -12,7 +12,7 @@ import { decodeAnswer, errorFromResponse, readJson, responseInfo } from "./answe
 import { ApiPromise, BinaryPromise, type Outcome, type RequestOptions } from "./api-promise.js";
 import { csrfCookie, isBrowserLike } from "./browser.js";
 import { buildUrl, type TemplateCache } from "./build-url.js";
-import { createTransport } from "./create-transport.js";
+import { createTransport, preloadTransport } from "./create-transport.js";
 import { timeLeft } from "./deadline.js";
 import type { Delivery, Endpoint, PathParams, Query } from "./endpoint.js";
 import { MatterapiError, RequestAbortedError, redactUrl, UsageError } from "./errors.js";
@@ -67,9 +67,10 @@ export class ClientCore {
   /** Set when close() aborts what is in flight; its signal ends the sleeps between retries. */
   #aborting = false;
   readonly #closer = new AbortController();
-  readonly #owned = new Set<Owned>();
+  /** The event streams open on this client (made with the first). */
+  #owned: Set<Owned> | undefined;
   readonly #baseHeaders: Record<string, string>;
-  readonly #templates: TemplateCache = new Map();
+  #templates: TemplateCache | undefined;
   /** The pipeline withDeadline() runs, bound once here rather than per call. */
   readonly #run: Run = (ep, path, body, query, options, delivery) =>
     this.#execute(ep, path, body, query, options, delivery);
@@ -86,9 +87,9 @@ export class ClientCore {
     // the CSRF check where the page cannot read MMCSRF (web/handlers.go checkCSRFToken).
     if (this.#cookie) this.#baseHeaders["x-requested-with"] = "XMLHttpRequest";
     if (typeof options.transport === "object") this.#transport = options.transport;
-    // Load the transport now, in the background: it is imported lazily to keep `import "matterapi"` cheap, and
-    // starting here hides that cost behind the caller's own work.
-    else this.#loadTransport().catch(() => {});
+    // Import the transport's module now, in the background: it is imported lazily to keep `import "matterapi"`
+    // cheap, and starting here hides that cost behind the caller's own work (the transport is made on first use).
+    else preloadTransport(options);
   }
 
   get closed(): boolean {
@@ -169,17 +170,18 @@ export class ClientCore {
 
   /** Something that close() must close too (an event stream of this client) while it is open. */
   own(closable: Owned): void {
+    this.#owned ??= new Set();
     this.#owned.add(closable);
   }
 
   disown(closable: Owned): void {
-    this.#owned.delete(closable);
+    this.#owned?.delete(closable);
   }
 
   async #shutdown(): Promise<void> {
     // A stream's close() settles once its checkpoint is stored; a failure there is the stream's to report.
-    const streams = [...this.#owned].map((owned) => Promise.resolve(owned.close()).catch(() => {}));
-    this.#owned.clear();
+    const streams = [...(this.#owned ?? [])].map((owned) => Promise.resolve(owned.close()).catch(() => {}));
+    this.#owned?.clear();
     await settlesWithin(Promise.all(streams), this.options.closeTimeout);
     if (isPasswordAuth(this.options.auth) && (this.#token || this.#cookieLoggedIn)) {
       try {
@@ -224,6 +226,7 @@ export class ClientCore {
 
   /** Builds the URL: path parameters encoded into the template, query parameters appended (undefined skipped). */
   buildUrl(ep: Endpoint, path: PathParams, query: Query): string {
+    this.#templates ??= new Map();
     return buildUrl(this.#templates, this.options.baseUrl, ep, path, query);
   }
 
@@ -375,7 +378,7 @@ export class ClientCore {
         await res.discard();
         if (usedToken && this.#token === usedToken) this.#token = undefined;
         if (usedCookie) this.#cookieLoggedIn = false;
-        if (usedToken) for (const owned of this.#owned) owned.sessionEnded?.(usedToken);
+        if (usedToken) for (const owned of this.#owned ?? []) owned.sessionEnded?.(usedToken);
         reauthenticated = true;
         continue;
       }

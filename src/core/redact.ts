@@ -211,10 +211,21 @@ export function namedView(name: string, fields: object): object {
 
 /** Gives a plain object (an options object the client keeps) a toJSON and an inspect view with secrets masked. */
 export function redacting<T extends object>(target: T, name: string): T {
-  Object.defineProperty(target, "toJSON", { value: () => redactValue({ ...target }), configurable: true });
-  Object.defineProperty(target, INSPECT, {
-    value: () => namedView(name, redactValue({ ...target }) as object),
-    configurable: true,
-  });
+  // Functions shared per name (`this` is the target), not closures per object: every client holds several.
+  let inspect = inspectors.get(name);
+  if (!inspect) {
+    inspect = function (this: object) {
+      return namedView(name, redactValue({ ...this }) as object);
+    };
+    inspectors.set(name, inspect);
+  }
+  Object.defineProperty(target, "toJSON", { value: redactedJson, configurable: true });
+  Object.defineProperty(target, INSPECT, { value: inspect, configurable: true });
   return target;
+}
+
+const inspectors = new Map<string, (this: object) => object>();
+
+function redactedJson(this: object): unknown {
+  return redactValue({ ...this });
 }

@@ -6,10 +6,10 @@
  * it cannot use reaches `error` and the stream goes on.
  */
 import { MatterapiError, UsageError, WebSocketConnectError } from "../core/errors.js";
-import type { CheckpointStore } from "./checkpoints/types.js";
 import { CheckpointTracker } from "./checkpoints/tracker.js";
-import { Connector } from "./connector.js";
-import { Delivery } from "./delivery.js";
+import type { CheckpointStore } from "./checkpoints/types.js";
+import { Connector, type ConnectorHost } from "./connector.js";
+import { Delivery, type DeliveryTarget } from "./delivery.js";
 import { encodeAction } from "./errors.js";
 import {
   type AnyServerEvent,
@@ -70,7 +70,8 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   #fatal: Error | undefined;
   readonly #pending = new PendingActions();
   readonly #listeners = new Listeners();
-  readonly #iterators = new Set<EventQueue>();
+  /** The `for await` readers (made on the first). */
+  #iterators: Set<EventQueue> | undefined;
   readonly #options: ResolvedOptions;
   readonly #keepAlive: KeepAlive;
   readonly #link: Connector;
@@ -81,30 +82,71 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   ) {
     this.#options = resolveOptions(options);
     this.#keepAlive = new KeepAlive(this.#options.pingInterval, this.#options.pongTimeout);
-    this.#delivery = new Delivery(host, {
-      dispatch: (event) => this.#dispatch(event),
-      dispatchAndWait: (event) => this.#dispatchAndWait(event),
-      error: (error) => this.#emit("error", error),
-    });
-    this.#link = new Connector({
-      stream: host,
-      options: this.#options,
-      keepAlive: this.#keepAlive,
-      pending: this.#pending,
-      resume: this.#resume,
-      closedByUser: () => this.#closedByUser,
-      fatal: () => this.#fatal,
-      generation: () => this.#generation,
-      nextSeq: () => ++this.#actionSeq,
-      onMessage: (text) => this.#onMessage(text),
-      emit: (name, value) => this.#emit(name, value),
-      setState: (state) => this.#setState(state),
-      scheduleReconnect: () => this.#scheduleReconnect(),
-      fail: (error) => this.#fail(error),
-    });
+    const inside = new MattermostWebSocket.#Inside(this);
+    this.#delivery = new Delivery(host, inside);
+    this.#link = new Connector(inside);
     options.signal?.addEventListener("abort", () => this.close(), { once: true });
     if (options.signal?.aborted) this.#closedByUser = true;
   }
+
+  /**
+   * What the connector and the delivery see of the stream: one object whose methods reach the stream's private
+   * state (a class in the class body may), instead of a closure per hook for every stream.
+   */
+  static readonly #Inside = class implements ConnectorHost, DeliveryTarget {
+    constructor(private readonly ws: MattermostWebSocket) {}
+    get stream(): StreamHost {
+      return this.ws.host;
+    }
+    get options(): ResolvedOptions {
+      return this.ws.#options;
+    }
+    get keepAlive(): KeepAlive {
+      return this.ws.#keepAlive;
+    }
+    get pending(): PendingActions {
+      return this.ws.#pending;
+    }
+    get resume(): ResumeState {
+      return this.ws.#resume;
+    }
+    closedByUser(): boolean {
+      return this.ws.#closedByUser;
+    }
+    fatal(): Error | undefined {
+      return this.ws.#fatal;
+    }
+    generation(): number {
+      return this.ws.#generation;
+    }
+    nextSeq(): number {
+      return ++this.ws.#actionSeq;
+    }
+    onMessage(text: string): void {
+      this.ws.#onMessage(text);
+    }
+    emit<K extends keyof LifecycleEvents>(name: K, value: Parameters<LifecycleEvents[K]>[0]): void {
+      this.ws.#emit(name, value);
+    }
+    setState(state: WebSocketState): void {
+      this.ws.#setState(state);
+    }
+    scheduleReconnect(): void {
+      this.ws.#scheduleReconnect();
+    }
+    fail(error: Error): void {
+      this.ws.#fail(error);
+    }
+    dispatch(event: ServerEvent): void {
+      this.ws.#dispatch(event);
+    }
+    dispatchAndWait(event: ServerEvent): Promise<boolean> {
+      return this.ws.#dispatchAndWait(event);
+    }
+    error(error: Error): void {
+      this.ws.#emit("error", error);
+    }
+  };
 
   get state(): WebSocketState {
     return this.#state;
@@ -225,7 +267,8 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
 
   /** Every server event, in order, until the stream ends. Connects if needed. */
   [Symbol.asyncIterator](): AsyncIterator<AnyServerEvent> {
-    const queue = new EventQueue(() => this.#iterators.delete(queue));
+    const queue = new EventQueue(() => this.#iterators?.delete(queue));
+    this.#iterators ??= new Set();
     this.#iterators.add(queue);
     if (this.#state === "closed" || this.#fatal) {
       if (this.#fatal || this.#closedByUser) queue.end(this.#fatal);
@@ -384,20 +427,20 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     this.#keepAlive.stop();
     this.#setState("closed");
     this.#connectWaiters.rejectAll(error ?? new UsageError("the WebSocket was closed"));
-    for (const queue of this.#iterators) queue.end(error);
-    if (error && !this.#fatal) this.#iterators.clear();
+    for (const queue of this.#iterators ?? []) queue.end(error);
+    if (error && !this.#fatal) this.#iterators?.clear();
   }
 
   // ------------------------------------------------------------------ delivery
 
   #dispatch(event: ServerEvent): void {
     this.#listeners.dispatch(event);
-    if (this.#iterators.size > 0) for (const queue of this.#iterators) queue.push(event as AnyServerEvent);
+    if (this.#iterators) for (const queue of this.#iterators) queue.push(event as AnyServerEvent);
   }
 
   #dispatchAndWait(event: ServerEvent): Promise<boolean> {
     const waits = [this.#listeners.dispatchAndWait(event)];
-    for (const queue of this.#iterators)
+    for (const queue of this.#iterators ?? [])
       waits.push(new Promise<boolean>((resolve) => queue.push(event as AnyServerEvent, resolve)));
     return Promise.all(waits).then((results) => results.every(Boolean));
   }

@@ -17,7 +17,7 @@ import {
 } from "./options.js";
 import type { PendingActions } from "./pending.js";
 import type { ResumeState } from "./resume.js";
-import { openSocket, type RawSocket } from "./socket.js";
+import { openSocket, type RawSocket, type SocketHandlers } from "./socket.js";
 
 /** Failures of a browser-style socket before it opens, while REST answers, before the stream stops. */
 const REFUSED_OPENS = 3;
@@ -110,13 +110,7 @@ export class Connector {
     this.socketOpen = false;
     this.closing = undefined;
     this.timedOut = false;
-    const guard = (what: () => void) => {
-      try {
-        what();
-      } catch (error) {
-        host.emit("error", toError(error)); // a bug here must not become an uncaught exception in a socket callback
-      }
-    };
+    const events = new SocketEvents(this, token ?? "", mode);
     let socket: RawSocket;
     try {
       socket = await openSocket(
@@ -129,30 +123,9 @@ export class Connector {
           handshakeTimeout: Math.min(options.connectTimeout, MAX_TIMER),
           maxPayload: options.maxFrameSize,
         },
-        {
-          onOpen: () =>
-            guard(() =>
-              this.#onOpen(
-                socket,
-                token ?? "",
-                mode === "cookie" || (mode === "header" && socket.native) ? "header" : "challenge",
-              ),
-            ),
-          onMessage: (text) => {
-            if (this.socket === socket) guard(() => host.onMessage(text));
-          },
-          onFrame: () => {
-            if (this.socket === socket) host.keepAlive.sawFrame();
-          },
-          onClose: (code, reason) => {
-            if (this.socket === socket)
-              this.#onClose(socket, code, reason, token ?? "").catch((e) => host.emit("error", toError(e)));
-          },
-          onError: (error) => {
-            if (this.socket === socket || !this.socket) this.socketError = error;
-          },
-        },
+        events,
       );
+      events.socket = socket;
     } catch (error) {
       if (generation === host.generation()) this.attemptFailed(toError(error));
       return;
@@ -179,7 +152,8 @@ export class Connector {
     }, options.connectTimeout);
   }
 
-  #onOpen(socket: RawSocket, token: string, mode: "header" | "challenge"): void {
+  /** The socket opened: prove the credentials. */
+  opened(socket: RawSocket, token: string, mode: "header" | "challenge"): void {
     if (this.socket !== socket) return;
     this.socketOpen = true;
     // Prove the credentials: a challenge, or (header auth) a ping that an unauthenticated socket gets FAIL for.
@@ -199,9 +173,22 @@ export class Connector {
     });
   }
 
+  reportError(error: Error): void {
+    this.host.emit("error", error);
+  }
+
+  message(text: string): void {
+    this.host.onMessage(text);
+  }
+
+  sawFrame(): void {
+    this.host.keepAlive.sawFrame();
+  }
+
   /** The server accepted the credentials: the attempt succeeded, and the counts of failures start again. */
   authenticated(): void {
     clearTimeout(this.attemptTimer);
+    this.attemptTimer = undefined;
     this.authConfirmed = true;
     this.refusedOpens = 0;
     this.reLogins = 0;
@@ -225,11 +212,13 @@ export class Connector {
 
   #afterSocket(code: number): void {
     clearTimeout(this.attemptTimer);
+    this.attemptTimer = undefined;
     this.host.keepAlive.stop();
     this.host.pending.closed(code);
   }
 
-  async #onClose(socket: RawSocket, code: number, reason: string, token: string): Promise<void> {
+  /** The socket closed: decide what that means (resume, another attempt, a new login, or stop). */
+  async closed(socket: RawSocket, code: number, reason: string, token: string): Promise<void> {
     const host = this.host;
     this.socket = undefined;
     this.#afterSocket(code);
@@ -349,5 +338,59 @@ export class Connector {
       }
     }
     host.fail(new WebSocketAuthError("the server refused the WebSocket's credentials (invalid or expired token)"));
+  }
+}
+
+/**
+ * One socket's events, routed to its connector: late events of a socket that is no longer the current one are
+ * ignored, and an exception here is reported on `error` rather than thrown into the socket's callback. A class, not
+ * closures, so that an idle connection holds one small object.
+ */
+class SocketEvents implements SocketHandlers {
+  socket: RawSocket | undefined;
+
+  constructor(
+    private readonly link: Connector,
+    private readonly token: string,
+    /** How the upgrade authenticates: a header (where the socket can send one), the session cookie, or neither. */
+    private readonly mode: "header" | "cookie" | "challenge",
+  ) {}
+
+  #current(): boolean {
+    return this.socket !== undefined && this.link.socket === this.socket;
+  }
+
+  #guard(what: () => void): void {
+    try {
+      what();
+    } catch (error) {
+      this.link.reportError(toError(error));
+    }
+  }
+
+  onOpen(): void {
+    const socket = this.socket;
+    if (!socket) return;
+    // Authenticated at the upgrade (a header a browser-style socket could not send, or the cookie): a ping proves it.
+    const upgrade = this.mode === "cookie" || (this.mode === "header" && socket.native);
+    this.#guard(() => this.link.opened(socket, this.token, upgrade ? "header" : "challenge"));
+  }
+
+  onMessage(text: string): void {
+    if (this.#current()) this.#guard(() => this.link.message(text));
+  }
+
+  onFrame(): void {
+    if (this.#current()) this.link.sawFrame();
+  }
+
+  onClose(code: number, reason: string): void {
+    const socket = this.socket;
+    if (socket && this.#current())
+      this.link.closed(socket, code, reason, this.token).catch((e) => this.link.reportError(toError(e)));
+  }
+
+  onError(error: Error): void {
+    if (this.#current() || !this.link.socket) this.link.socketError = error;
   }
 }

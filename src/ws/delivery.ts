@@ -11,8 +11,8 @@
 import { MatterapiError } from "../core/errors.js";
 import type { Post } from "../generated/models/index.js";
 import { comparePosts, fetchLostPosts, type LostWindow, type PostPosition } from "./catch-up.js";
-import type { EventData, ServerEvent } from "./events.js";
 import type { CheckpointTracker } from "./checkpoints/tracker.js";
+import type { EventData, ServerEvent } from "./events.js";
 import type { StreamHost } from "./options.js";
 import { RecentIds } from "./queue.js";
 
@@ -34,7 +34,7 @@ export interface DeliveryTarget {
 export class Delivery {
   readonly #delivered = new RecentIds(RECENT_POSTS);
   /** Per channel, the newest post delivered: where a catch-up of that channel starts. */
-  readonly #positions = new Map<string, PostPosition>();
+  #positions: Map<string, PostPosition> | undefined;
   #waiting: ServerEvent[] = [];
   /** The earliest start of the losses not yet caught up. */
   #lostSince: number | undefined;
@@ -69,7 +69,7 @@ export class Delivery {
     this.#tracker = tracker;
     const state = tracker.state();
     for (const id of state.recent) this.#delivered.add(id);
-    for (const [channelId, position] of Object.entries(state.channels)) this.#positions.set(channelId, position);
+    for (const [channelId, position] of Object.entries(state.channels)) this.#position(channelId, position);
   }
 
   /** An event from the live stream. */
@@ -92,7 +92,7 @@ export class Delivery {
 
   async #catchUp(): Promise<void> {
     while (this.#lostSince !== undefined) {
-      const window: LostWindow = { since: this.#lostSince, positions: new Map(this.#positions) };
+      const window: LostWindow = { since: this.#lostSince, positions: new Map(this.#positions ?? []) };
       this.#lostSince = undefined;
       let recovered: ServerEvent[] = [];
       try {
@@ -121,9 +121,9 @@ export class Delivery {
       if (this.#delivered.has(post.id)) return;
       this.#delivered.add(post.id);
       const channelId = post.channel_id;
-      const position = this.#positions.get(channelId);
+      const position = this.#positions?.get(channelId);
       if (!position || comparePosts({ create_at: position.create_at, id: position.post_id }, post) < 0)
-        this.#positions.set(channelId, { post_id: post.id, create_at: post.create_at });
+        this.#position(channelId, { post_id: post.id, create_at: post.create_at });
     }
     if (!this.#tracker) {
       this.target.dispatch(event);
@@ -156,6 +156,11 @@ export class Delivery {
     } finally {
       this.#pumping = false;
     }
+  }
+
+  #position(channelId: string, position: PostPosition): void {
+    this.#positions ??= new Map();
+    this.#positions.set(channelId, position);
   }
 
   /** Events handed out but not yet done with (checkpoint mode). */

@@ -4,24 +4,29 @@
  */
 import type { AnyServerEvent } from "./events.js";
 
-/** A bounded set of the most recent ids (a ring of them, and a set to look them up). */
+/**
+ * A bounded set of the most recent ids (a ring of them, and a set to look them up). The ring grows as ids come, so
+ * that an idle stream does not hold room for thousands of them.
+ */
 export class RecentIds {
-  readonly #set = new Set<string>();
-  readonly #ring: string[];
+  #set: Set<string> | undefined;
+  readonly #ring: string[] = [];
   #next = 0;
-  constructor(capacity: number) {
-    this.#ring = new Array<string>(capacity);
-  }
+  constructor(private readonly capacity: number) {}
   add(id: string): void {
-    if (this.#set.has(id)) return;
-    const old = this.#ring[this.#next];
-    if (old !== undefined) this.#set.delete(old);
-    this.#ring[this.#next] = id;
-    this.#next = (this.#next + 1) % this.#ring.length;
-    this.#set.add(id);
+    this.#set ??= new Set();
+    const set = this.#set;
+    if (set.has(id)) return;
+    if (this.#ring.length < this.capacity) this.#ring.push(id);
+    else {
+      set.delete(this.#ring[this.#next] as string);
+      this.#ring[this.#next] = id;
+      this.#next = (this.#next + 1) % this.capacity;
+    }
+    set.add(id);
   }
   has(id: string): boolean {
-    return this.#set.has(id);
+    return this.#set?.has(id) ?? false;
   }
 }
 

@@ -66,11 +66,13 @@ async function openNode(ws: WsModule, url: string, options: SocketOptions, h: So
   const tls = options.tls;
   let agent: import("node:http").Agent | undefined;
   if (options.proxy) {
-    const { HttpsProxyAgent } = await nodeOnly.httpsProxyAgent();
-    agent = new HttpsProxyAgent(options.proxy.url, {
-      ...(options.proxy.authorization ? { headers: { "Proxy-Authorization": options.proxy.authorization } } : {}),
-      ...(tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
-      ...(tls?.ca ? { ca: tls.ca as string | string[] } : {}),
+    // A CONNECT tunnel through the proxy (src/ws/proxy-tunnel.ts), bounded by the upgrade's own time limit.
+    const { ProxyTunnelAgent } = await nodeOnly.proxyTunnel();
+    agent = new ProxyTunnelAgent({
+      proxy: options.proxy,
+      secure: /^wss:/i.test(url),
+      tls,
+      timeout: options.handshakeTimeout,
     });
   }
   const socket = new ws.WebSocket(url, {
@@ -83,21 +85,54 @@ async function openNode(ws: WsModule, url: string, options: SocketOptions, h: So
     handshakeTimeout: options.handshakeTimeout,
     maxPayload: options.maxPayload,
   });
-  socket.on("open", () => h.onOpen());
-  socket.on("message", (data) => h.onMessage(String(data)));
-  socket.on("ping", () => h.onFrame());
-  socket.on("pong", () => h.onFrame());
-  socket.on("close", (code, reason) => h.onClose(code, String(reason)));
-  socket.on("error", (error) => h.onError(error));
-  return {
-    native: true,
-    send: (text) => socket.send(text),
-    ping: () => {
-      if (socket.readyState === socket.OPEN) socket.ping();
-    },
-    close: (code, reason) => socket.close(code, reason),
-    terminate: () => socket.terminate(),
-  };
+  (socket as NodeWebSocket)[HANDLERS] = h;
+  socket.on("open", onOpen);
+  socket.on("message", onMessage);
+  socket.on("ping", onFrame);
+  socket.on("pong", onFrame);
+  socket.on("close", onClose);
+  socket.on("error", onError);
+  return new NodeSocket(socket);
+}
+
+// Node's sockets share one listener per event (`this` is the socket, its handlers under a symbol) and one wrapper
+// class: an idle stream then holds no closure per connection beyond what `ws` itself keeps.
+const HANDLERS = Symbol("matterapi.handlers");
+type NodeWebSocket = import("ws").WebSocket & { [HANDLERS]: SocketHandlers };
+
+const handlersOf = (socket: import("ws").WebSocket) => (socket as NodeWebSocket)[HANDLERS];
+
+function onOpen(this: import("ws").WebSocket): void {
+  handlersOf(this).onOpen();
+}
+function onMessage(this: import("ws").WebSocket, data: import("ws").RawData): void {
+  handlersOf(this).onMessage(String(data));
+}
+function onFrame(this: import("ws").WebSocket): void {
+  handlersOf(this).onFrame();
+}
+function onClose(this: import("ws").WebSocket, code: number, reason: Buffer): void {
+  handlersOf(this).onClose(code, String(reason));
+}
+function onError(this: import("ws").WebSocket, error: Error): void {
+  handlersOf(this).onError(error);
+}
+
+class NodeSocket implements RawSocket {
+  readonly native = true;
+  constructor(private readonly socket: import("ws").WebSocket) {}
+  send(text: string): void {
+    this.socket.send(text);
+  }
+  ping(): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
+  }
+  close(code?: number, reason?: string): void {
+    this.socket.close(code, reason);
+  }
+  terminate(): void {
+    this.socket.terminate();
+  }
 }
 
 function openNative(Native: WebSocketConstructor, url: string, h: SocketHandlers): RawSocket {

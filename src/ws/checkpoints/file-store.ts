@@ -5,7 +5,7 @@
  * a mix; the checksum in the file catches what a broken disk or a copy gone wrong does anyway.
  */
 import { randomBytes } from "node:crypto";
-import { open, readdir, rename, unlink } from "node:fs/promises";
+import { open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { CheckpointError } from "./errors.js";
 import { decodeCheckpoint, encodeCheckpoint } from "./file-format.js";
@@ -124,10 +124,12 @@ export class FileCheckpointStore implements CheckpointStore {
     this.closed = true;
     await this.writing;
     if (this.opening) {
-      await this.opening.catch(() => {});
-      const count = (openHere.get(this.path) ?? 1) - 1;
-      if (count > 0) openHere.set(this.path, count);
-      else openHere.delete(this.path);
+      // A failed open clears `opening` and undoes its own count, so only a successful one is undone here.
+      const opened = await this.opening.then(
+        () => true,
+        () => false,
+      );
+      if (opened) this.forget();
     }
     await this.lock?.release();
     this.lock = undefined;
@@ -146,15 +148,44 @@ export class FileCheckpointStore implements CheckpointStore {
     if (this.closed) return Promise.reject(new CheckpointError(`checkpoint store ${this.path} is closed`));
     this.opening ??= this.openOnce().catch((error) => {
       this.opening = undefined;
-      throw error;
+      throw ioError("cannot open checkpoint file", this.path, error);
     });
     return this.opening;
   }
 
   private async openOnce(): Promise<void> {
+    let problem: string | undefined;
+    let cause: unknown;
+    try {
+      if (!(await stat(this.directory)).isDirectory()) problem = "is not a folder";
+    } catch (error) {
+      cause = error;
+      const code = (error as NodeJS.ErrnoException).code;
+      problem = code === "ENOENT" ? "does not exist: create it first" : `cannot be used: ${code}`;
+    }
+    if (problem) {
+      throw new CheckpointError(`the folder of checkpoint file ${this.path} ${problem}`, {
+        location: this.path,
+        cause,
+      });
+    }
     if (this.useLock) this.lock = await FileLock.acquire(`${this.path}.lock`, this.path);
     openHere.set(this.path, (openHere.get(this.path) ?? 0) + 1);
-    await this.removeStaleTemps();
+    try {
+      await this.removeStaleTemps();
+    } catch (error) {
+      this.forget();
+      await this.lock?.release();
+      this.lock = undefined;
+      throw error;
+    }
+  }
+
+  /** This store no longer counts among the ones open on its path here. */
+  private forget(): void {
+    const count = (openHere.get(this.path) ?? 1) - 1;
+    if (count > 0) openHere.set(this.path, count);
+    else openHere.delete(this.path);
   }
 
   private tempPattern(): RegExp {
@@ -166,12 +197,6 @@ export class FileCheckpointStore implements CheckpointStore {
     try {
       names = await readdir(this.directory);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-        throw new CheckpointError(`the folder of checkpoint file ${this.path} does not exist: create it first`, {
-          location: this.path,
-          cause: error,
-        });
-      }
       throw ioError("cannot list the folder of checkpoint file", this.path, error);
     }
     const pattern = this.tempPattern();

@@ -49,10 +49,23 @@ export class CheckpointTracker {
   private readonly store: CheckpointStore | undefined;
   private closed = false;
 
-  /** Loads the store's state (a CheckpointError if it is corrupt) and starts tracking from it. */
-  static async open(store: CheckpointStore, options: Omit<CheckpointTrackerOptions, "store" | "initial"> = {}) {
-    const initial = await store.load();
-    return new CheckpointTracker({ ...options, store, initial });
+  /**
+   * Loads the store's state and starts tracking from it; the tracker then owns the store (close() closes it). When
+   * the load fails (a CheckpointError for a corrupt checkpoint), the store is closed (its lock released) and the
+   * error thrown.
+   */
+  static async open(
+    store: CheckpointStore,
+    options: Omit<CheckpointTrackerOptions, "store" | "initial"> = {},
+  ): Promise<CheckpointTracker> {
+    let initial: CheckpointState | undefined;
+    try {
+      initial = await store.load();
+      return new CheckpointTracker({ ...options, store, initial });
+    } catch (error) {
+      await store.close?.().catch(() => {});
+      throw error;
+    }
   }
 
   constructor(options: CheckpointTrackerOptions = {}) {
