@@ -5,6 +5,10 @@ export default defineConfig({
     // Examples import the package by name, as users do; tests run them from source.
     alias: [
       { find: /^matterapi\/testing$/, replacement: new URL("./src/testing/index.ts", import.meta.url).pathname },
+      {
+        find: /^matterapi\/integrations$/,
+        replacement: new URL("./src/integrations/index.ts", import.meta.url).pathname,
+      },
       { find: /^matterapi\/schemas$/, replacement: new URL("./src/schemas.ts", import.meta.url).pathname },
       { find: /^matterapi$/, replacement: new URL("./src/index.ts", import.meta.url).pathname },
     ],

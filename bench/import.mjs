@@ -7,12 +7,17 @@
 //   nothing (whole process, wall time), and the heap it leaves.
 // - first call: import + new client + one GET on loopback (undici and the schema compiler load lazily on this
 //   first call), against the floor: importing undici and making the same request with undici.request.
+// - cold import, side by side with the official client: `await import("matterapi")` against
+//   `await import("@mattermost/client")`, each timed inside its own fresh process (budget: official + 20 ms).
+//
+// MATTERAPI_DIST=<folder> measures another build of dist/ (e.g. one from an older commit) in matterapi's place.
 import { execFileSync, fork } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const entry = pathToFileURL(join(here, "../dist/index.js")).href;
+const root = join(here, "..");
+const entry = pathToFileURL(join(process.env.MATTERAPI_DIST ?? join(root, "dist"), "index.js")).href;
 const RUNS = Number(process.env.RUNS ?? 21);
 
 const server = fork(join(here, "server.mjs"), [process.env.MATTERAPI_FIXTURES ?? join(here, "../../shared/fixtures")], {
@@ -27,6 +32,8 @@ const programs = {
     const client = new m.AsyncClient({ url: ${JSON.stringify(url)}, validation: "off", transport: { request() {}, close() {} } });
     for (const group of ["users", "teams", "channels", "posts", "files", "system", "plugins", "oauth", "sharedChannels"]) client[group];
     ${report}`,
+  coldImport: `const t0 = performance.now(); await import(${JSON.stringify(entry)}); ${report}`,
+  coldImportOfficial: `const t0 = performance.now(); await import("@mattermost/client"); ${report}`,
   firstCallFloor: `const t0 = performance.now(); const { request } = await import("undici");
     const res = await request(${JSON.stringify(`${url}/api/v4/users/me`)}, { headers: { authorization: "Bearer t" } });
     JSON.parse(await res.body.text()); ${report} process.exit(0);`,
@@ -37,7 +44,10 @@ const programs = {
 
 function sample(code) {
   const start = process.hrtime.bigint();
-  const out = execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", code], { encoding: "utf8" });
+  const out = execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", code], {
+    encoding: "utf8",
+    cwd: root, // where "@mattermost/client" (a devDependency) resolves
+  });
   return { ...JSON.parse(out), total: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
@@ -56,6 +66,9 @@ console.log(
 );
 console.log(
   `| heap after the import vs bare \`node\` | ${mb(m("import", "heap"))} MB | ${mb(m("bare", "heap"))} MB | +${mb(m("import", "heap") - m("bare", "heap"))} MB | 15 MB |`,
+);
+console.log(
+  `| cold \`await import("matterapi")\` vs \`await import("@mattermost/client")\` (in-process time) | ${m("coldImport", "ms").toFixed(1)} ms | ${m("coldImportOfficial", "ms").toFixed(1)} ms | ${m("coldImport", "ms") - m("coldImportOfficial", "ms") >= 0 ? "+" : ""}${(m("coldImport", "ms") - m("coldImportOfficial", "ms")).toFixed(1)} ms | +20 ms |`,
 );
 console.log(
   `| import + first GET /users/me (in-process time) vs undici import + request | ${m("firstCall", "ms").toFixed(1)} ms | ${m("firstCallFloor", "ms").toFixed(1)} ms | +${(m("firstCall", "ms") - m("firstCallFloor", "ms")).toFixed(1)} ms | |`,

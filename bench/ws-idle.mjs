@@ -49,7 +49,9 @@ async function raw() {
   return {
     held: sockets,
     close: async () => {
-      await Promise.all(sockets.map((ws) => new Promise((resolve) => (ws.once("close", resolve), ws.close()))));
+      const closing = sockets.map((ws) => new Promise((resolve) => ws.once("close", resolve)));
+      for (const ws of sockets) ws.close();
+      await Promise.all(closing);
     },
   };
 }

@@ -5,10 +5,12 @@
 // Side by side in one run: the floor (a raw `ws` client that JSON-parses each frame and its post) and
 // matterapi's MattermostWebSocket (parse, seq check, decode, dispatch to an `on("posted")` handler).
 import { fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import { AsyncClient } from "../dist/index.js";
+import { AsyncClient, FileCheckpointStore } from "../dist/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const COUNT = Number(process.env.COUNT ?? 100_000);
@@ -55,6 +57,28 @@ const clients = {
         ws.close();
         void client.close();
         done(length);
+      }
+    });
+    ws.connect().catch(fail);
+  },
+  // The same with a file checkpoint: events handed out one at a time, each post acknowledged once its handler is
+  // done, the state saved behind the stream (coalesced: one write carries every acknowledgement made meanwhile).
+  "matterapi MattermostWebSocket + file checkpoint": (done, fail) => {
+    const dir = mkdtempSync(join(tmpdir(), "matterapi-bench-"));
+    const client = new AsyncClient({ url, auth: { token: "bench" } });
+    const ws = client.websocket({
+      reconnect: false,
+      checkpoint: new FileCheckpointStore(join(dir, "bench.checkpoint")),
+    });
+    let n = 0;
+    let length = 0;
+    ws.on("posted", (event) => {
+      length += event.data.post.message.length;
+      if (++n === COUNT) {
+        void client.close().then(() => {
+          rmSync(dir, { recursive: true, force: true });
+          done(length);
+        });
       }
     });
     ws.connect().catch(fail);

@@ -2,6 +2,8 @@
  * Writes src/generated/ from the model: runtime schemas of the components, TS types split by group, and one
  * module per group with its endpoint table and methods. Output is a pure function of the model (deterministic).
  */
+
+import { emitFunctions } from "./emit-functions.js";
 import { cleanDoc, directRefs, docComment, runtimeSchema, type TypeContext, tsType } from "./emit-schema.js";
 import { type Locator, located } from "./load-spec.js";
 import type { Model, Operation, Parameter, SchemaObject } from "./model.js";
@@ -18,19 +20,19 @@ const CORE_TYPES = new Set(["Uploadable", "Uploads"]);
 
 export type Files = Map<string, string>;
 
-interface InlineType {
+export interface InlineType {
   name: string;
   schema: SchemaObject;
   direction: "request" | "response";
   multipart?: boolean;
 }
 
-interface PlannedOperation {
+export interface PlannedOperation {
   op: Operation;
   bodyType?: string | undefined;
   queryType?: string;
   responseType?: string;
-  /** Name of the runtime schema constant of an inline response schema, local to the group module. */
+  /** Name of the runtime schema of an inline response schema, exported by response-schemas.ts. */
   inlineResponse?: string;
 }
 
@@ -108,6 +110,10 @@ export function emit(model: Model): { files: Files; warnings: string[] } {
     files.set(`groups/${group}.ts`, emitGroup(group, planned.get(group) ?? [], inlineByGroup.get(group) ?? []));
   }
   files.set("groups/index.ts", emitGroupIndex(groupNames));
+  files.set("response-schemas.ts", emitResponseSchemas(groupNames, inlineByGroup));
+  const functionGroups = groupNames.map((group) => ({ group, plans: planned.get(group) ?? [] }));
+  for (const [name, text] of emitFunctions(functionGroups, true, "functions")) files.set(name, text);
+  for (const [name, text] of emitFunctions(functionGroups, false, "functions-unvalidated")) files.set(name, text);
   files.set("operations.ts", emitOperationIndex(model));
   files.set("request-schemas.ts", emitRequestSchemas(groupNames, inlineByGroup, model.schemas));
   files.set("README.md", readme(model));
@@ -254,7 +260,7 @@ function isObjectLiteral(type: string): boolean {
   return false;
 }
 
-function returnType(plan: PlannedOperation): string {
+export function returnType(plan: PlannedOperation): string {
   const { op } = plan;
   switch (op.response.kind) {
     case "json":
@@ -270,14 +276,14 @@ function returnType(plan: PlannedOperation): string {
   }
 }
 
-interface Arg {
+export interface Arg {
   name: string;
   type: string;
   required: boolean;
   doc?: string | undefined;
 }
 
-function methodArgs(plan: PlannedOperation): Arg[] {
+export function methodArgs(plan: PlannedOperation): Arg[] {
   const { op } = plan;
   const args: Arg[] = op.pathParams.map((p) => ({
     name: paramIdentifier(p.wire),
@@ -307,7 +313,7 @@ function methodArgs(plan: PlannedOperation): Arg[] {
   return args;
 }
 
-function methodDoc(op: Operation, args: Arg[], pad: string): string {
+export function methodDoc(op: Operation, args: Arg[], pad: string): string {
   const lines: string[] = [];
   if (op.doc.summary) lines.push(...cleanDoc(op.doc.summary), "");
   if (op.doc.description) lines.push(...cleanDoc(op.doc.description), "");
@@ -323,7 +329,8 @@ function methodDoc(op: Operation, args: Arg[], pad: string): string {
   return docComment(lines.join("\n"), pad);
 }
 
-function endpointLiteral(plan: PlannedOperation): string {
+/** An operation's Endpoint as source; `schemas: false` leaves the response schema out (no validation). */
+export function endpointLiteral(plan: PlannedOperation, schemas = true): string {
   const { op } = plan;
   const parts = [`id: ${JSON.stringify(op.id)}`, `method: "${op.method}"`, `path: ${JSON.stringify(op.path)}`];
   if (op.body) parts.push(`body: "${op.body.kind}"`);
@@ -331,8 +338,8 @@ function endpointLiteral(plan: PlannedOperation): string {
   if (op.body?.required) parts.push("bodyRequired: true");
   if (plan.queryType) parts.push("query: true");
   parts.push(`response: "${op.response.kind}"`);
-  if (op.response.kind === "json") {
-    parts.push(`schema: ${plan.inlineResponse ? `${plan.inlineResponse}Schema` : `S.${plan.responseType}`}`);
+  if (op.response.kind === "json" && schemas) {
+    parts.push(`schema: ${plan.inlineResponse ? `R.${plan.inlineResponse}` : `S.${plan.responseType}`}`);
   }
   if (!op.authenticated) parts.push("auth: false");
   return `{ ${parts.join(", ")} }`;
@@ -352,25 +359,12 @@ function emitGroup(group: string, plans: PlannedOperation[], inline: InlineType[
   lines.push(`import type { ${coreTypes.join(", ")} } from "../../core/api-promise.js";`);
   lines.push(`import type { GroupTable } from "../../core/group.js";`);
   if (usesUploadable) lines.push(`import type { Uploadable } from "../../core/uploads.js";`);
-  const inlineResponses = inline.filter((i) => i.direction === "response");
-  const schemaRefs = new Set<string>();
-  const inlineSchemaLines = inlineResponses.map(
-    (i) => `const ${i.name}Schema: Schema = ${runtimeSchema(i.schema, (r) => `S.${r}`, schemaRefs)};`,
-  );
-  if (inlineResponses.length > 0) lines.push(`import type { Schema } from "../../core/schema.js";`);
-  if (usesComponents || schemaRefs.size > 0) lines.push(`import * as S from "../schemas.js";`);
+  const usesInline = inline.some((i) => i.direction === "response");
+  if (usesComponents) lines.push(`import * as S from "../schemas.js";`);
+  if (usesInline) lines.push(`import * as R from "../response-schemas.js";`);
   lines.push(`import type * as M from "../models/index.js";`, "");
-  lines.push(...inlineSchemaLines);
-  if (inlineSchemaLines.length > 0) lines.push("");
 
-  const methodNames = new Set(plans.map((p) => p.op.name));
-  const iterators = new Map<PlannedOperation, string>();
-  for (const plan of plans) {
-    if (!plan.op.pager) continue;
-    const name = iteratorName(plan.op.name, methodNames);
-    methodNames.add(name);
-    iterators.set(plan, name);
-  }
+  const iterators = iteratorNames(plans);
 
   lines.push(`/** The endpoints of {@link ${apiName}}: the client builds \`client.${group}\` from this table. */`);
   lines.push(`export const ${group}Endpoints: GroupTable = {`);
@@ -420,6 +414,19 @@ function emitGroup(group: string, plans: PlannedOperation[], inline: InlineType[
   return lines.join("\n");
 }
 
+/** The iterator method of each paged operation of a group, named so as not to clash with the group's methods. */
+export function iteratorNames(plans: PlannedOperation[]): Map<PlannedOperation, string> {
+  const methodNames = new Set(plans.map((p) => p.op.name));
+  const iterators = new Map<PlannedOperation, string>();
+  for (const plan of plans) {
+    if (!plan.op.pager) continue;
+    const name = iteratorName(plan.op.name, methodNames);
+    methodNames.add(name);
+    iterators.set(plan, name);
+  }
+  return iterators;
+}
+
 function iteratorName(name: string, taken: Set<string>): string {
   const stem = name.replace(/^(get|list)(?=[A-Z])/, "");
   let candidate = `iter${upperFirst(stem)}`;
@@ -436,6 +443,27 @@ function pagerItemType(plan: PlannedOperation): string {
   if (pager?.kind === "cursor" && pager.items)
     return `NonNullable<${response}[${JSON.stringify(pager.items)}]>[${pager.map ? "string" : "number"}]`;
   return `${response}[number]`;
+}
+
+/**
+ * Runtime schemas of the inline response schemas (an array of users, a small object), named like their types
+ * (GetUsersResponse). Separate constants, so that a bundle keeps only those of the operations it calls.
+ */
+function emitResponseSchemas(groups: string[], inlineByGroup: Map<string, InlineType[]>): string {
+  const lines = [
+    HEADER,
+    "// Runtime schemas of the inline response schemas, one constant each (a bundler drops those not used).",
+    'import type { Schema } from "../core/schema.js";',
+    'import * as S from "./schemas.js";',
+    "",
+  ];
+  for (const group of groups) {
+    for (const item of inlineByGroup.get(group) ?? []) {
+      if (item.direction !== "response") continue;
+      lines.push(`export const ${item.name}: Schema = ${runtimeSchema(item.schema, (r) => `S.${r}`)};`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 function emitGroupIndex(groups: string[]): string {
@@ -525,6 +553,11 @@ function readme(model: Model): string {
     `- ${model.operations.length} operations in ${groups.length} groups; ${Object.keys(model.schemas).length} component schemas.`,
     "- `schemas.ts`: runtime schemas of the components; `models/`: their TS types and the request/response types",
     "  of each group; `groups/`: one module per group with its endpoint table (the runtime data the client builds\n  `client.<group>` from) and an interface with one documented method per operation.",
+    "- `response-schemas.ts`: runtime schemas of inline response schemas; `request-schemas.ts`: of inline request",
+    "  bodies and query objects.",
+    "- `functions/` (matterapi/operations) and `functions-unvalidated/` (matterapi/operations/unvalidated): every",
+    "  operation as a function of a client, each holding only its own endpoint (and, validated, its response schema),",
+    "  one module per group.",
     "",
     "| group | operations |",
     "|---|---|",

@@ -54,7 +54,10 @@ export interface CursorPager {
   in?: "query" | "body";
   /** Query parameter (or body field) that carries the cursor. */
   param: string;
-  /** Where to read the next cursor: a field of the response (dot path), or "last:<field>" of the last item. */
+  /**
+   * Where to read the next cursor: a field of the response (dot path), "last:<field>" of the last item, or
+   * "postCursor" (a PostList walked by post id, the cursor chosen at run time: src/core/post-cursor.ts).
+   */
   next: string;
   /** A second query parameter filled from the last item (Mattermost's reports API pages by value + id). */
   also?: { param: string; from: string };

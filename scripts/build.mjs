@@ -6,15 +6,24 @@ import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { restoreReadme } from "./pack-readme.mjs";
+import { writeRequireEntries } from "./package-entries.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+
+// `prepare` (npm install from git, and npm install in this repository) builds; for npm pack and npm publish,
+// which run prepare after prepack, prepack has built already.
+if (process.argv.includes("--prepare") && ["pack", "publish"].includes(process.env.npm_command ?? "")) process.exit(0);
+// A pack that failed leaves the contributors' README aside (scripts/pack-readme.mjs): put it back.
+if (restoreReadme(root)) console.warn("build: put back README.md, left aside by a pack that did not finish");
 rmSync(dist, { recursive: true, force: true });
 
 execFileSync(
   process.execPath,
-  [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")],
+  // No declaration maps: they point at src/*.ts, which the package does not ship.
+  [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json"), "--declarationMap", "false"],
   {
     stdio: "inherit",
   },
@@ -25,6 +34,7 @@ await build({
   entryPoints: {
     index: "src/index.ts",
     testing: "src/testing/index.ts",
+    integrations: "src/integrations/index.ts",
     schemas: "src/schemas.ts",
     "sync-worker": "src/sync/worker.ts",
     "testing-server-worker": "src/testing/server-worker.ts",
@@ -39,7 +49,10 @@ await build({
   // because importing its hundreds of small ESM modules costs ~70 ms.
   external: [...Object.keys(pkg.dependencies).filter((name) => name !== "@sinclair/typebox"), "node:*"],
   chunkNames: "chunks/[name]-[hash]",
-  sourcemap: true,
+  // No source maps: the bundle is not minified and esbuild marks each module with its src/ path, so a stack trace
+  // reads as it is. Maps with the sources doubled the package; maps without them made bundlers (Vite) warn about
+  // missing sources, and were still a third of it.
+  sourcemap: false,
   logLevel: "warning",
 });
 
@@ -66,6 +79,50 @@ await build({
       },
     },
   ],
-  sourcemap: true,
+  sourcemap: false,
   logLevel: "warning",
 });
+
+// matterapi/core and matterapi/operations (package.json "./core", "./operations", "./operations/unvalidated"),
+// built apart from the entries above so that their chunks hold only what these three share: a chunk shared with
+// "." would carry its namespace object of every schema (`schemas`), which keeps every schema in an app's bundle.
+// Once for Node (as "." above) and once for browsers (node-only.ts swapped, as above).
+const modular = {
+  core: "src/modular/core.ts",
+  operations: "src/modular/operations.ts",
+  "operations-unvalidated": "src/modular/operations-unvalidated.ts",
+};
+for (const browser of [false, true]) {
+  await build({
+    absWorkingDir: root,
+    entryPoints: Object.fromEntries(
+      Object.entries(modular).map(([name, file]) => [browser ? `browser-${name}` : name, file]),
+    ),
+    outdir: dist,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: browser ? "browser" : "neutral",
+    target: "es2022",
+    ...(browser ? {} : { external: [...Object.keys(pkg.dependencies), "node:*"] }),
+    chunkNames: browser ? "browser-modular-chunks/[name]-[hash]" : "modular-chunks/[name]-[hash]",
+    plugins: browser
+      ? [
+          {
+            name: "node-only-for-browsers",
+            setup(b) {
+              b.onResolve({ filter: /\/node-only\.js$/ }, (args) => ({
+                path: join(args.resolveDir, args.path.replace(/\.js$/, ".browser.ts")),
+              }));
+            },
+          },
+        ]
+      : [],
+    sourcemap: false,
+    logLevel: "warning",
+  });
+}
+
+// CommonJS entries (`require("matterapi")`) and the checks that every subpath of package.json `exports` follows
+// the package's pattern: scripts/package-entries.mjs.
+writeRequireEntries(root, pkg);

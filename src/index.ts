@@ -15,3 +15,4 @@ export {
   type SyncMethod,
   SyncSession,
 } from "./sync/client.js";
+export { FileCheckpointStore, type FileCheckpointStoreOptions } from "./ws/checkpoints/file-store.js";

@@ -11,6 +11,7 @@ export {
   type AppErrorBody,
   ConnectionError,
   ContentTooLarge,
+  CorsError,
   DeadlineExceededError,
   FeatureDisabled,
   InternalServerError,
@@ -29,7 +30,14 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./core/errors.js";
-export { type ClientOptions, DEFAULTS, type PasswordAuth, type TokenAuth, VERSION } from "./core/options.js";
+export {
+  type ClientOptions,
+  type CookieAuth,
+  DEFAULTS,
+  type PasswordAuth,
+  type TokenAuth,
+  VERSION,
+} from "./core/options.js";
 export type { Pager } from "./core/pagination.js";
 export type { Schema } from "./core/schema.js";
 export type { Transport, TransportRequest, TransportResponse } from "./core/transport.js";
@@ -40,6 +48,11 @@ export type { IssueHandler, ValidationMode } from "./core/validation.js";
 export type * from "./generated/groups/index.js";
 export type * from "./generated/models/index.js";
 export * as schemas from "./generated/schemas.js";
+export { CheckpointError } from "./ws/checkpoints/errors.js";
+export { MemoryCheckpointStore } from "./ws/checkpoints/memory-store.js";
+export { type AcknowledgedPost, CheckpointTracker, type CheckpointTrackerOptions } from "./ws/checkpoints/tracker.js";
+export type { ChannelPosition, CheckpointState, CheckpointStore } from "./ws/checkpoints/types.js";
+export { validateCheckpointState } from "./ws/checkpoints/validate.js";
 export {
   type CloseInfo,
   type LifecycleEvents,
@@ -59,7 +72,15 @@ export {
   EVENT_NAMES,
   type EventData,
   type EventDataMap,
+  type EventNameArg,
+  type EventOf,
   type KnownEventName,
+  type KnownServerEvent,
+  type PluginEventName,
+  type PluginServerEvent,
   type PostedData,
   type ServerEvent,
+  type ServerEventName,
+  type UnknownServerEvent,
 } from "./ws/events.js";
+export { type WaitForOptions, waitForEvent } from "./ws/waiters.js";

@@ -7,7 +7,7 @@
  */
 import type { ValidationIssue } from "./core/errors.js";
 import type { Schema } from "./core/schema.js";
-import { loadValidator, ResponseValidator } from "./core/validation.js";
+import { ResponseValidator } from "./core/validation.js";
 
 export * as requests from "./generated/request-schemas.js";
 export * from "./generated/schemas.js";
@@ -15,7 +15,6 @@ export type { Schema, ValidationIssue };
 
 /** Every mismatch of `value` against `schema` (one per schema path), or [] when it matches. */
 export async function validate(schema: Schema, value: unknown): Promise<ValidationIssue[]> {
-  await loadValidator();
   const issues: ValidationIssue[] = [];
   new ResponseValidator((issue) => issues.push(issue)).check(schema, value, "lenient", schema.title ?? "value");
   return issues;

@@ -41,6 +41,19 @@ describe("npm run demo", () => {
   });
 });
 
+describe("npm run example:slash-command-bot", () => {
+  it("runs the poll bot's flow (command, votes, a dialog, a refused and an allowed close) and exits 0", async () => {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "examples/slash-command-bot.ts"], {
+      cwd: ROOT,
+      timeout: 60_000,
+      env: { ...process.env, MM_URL: "" },
+    });
+    expect(stdout).not.toContain("✗");
+    expect(stdout).toContain("Poll: Lunch?: pizza: 0 · sushi: 2 · tacos: 0");
+    expect(stdout).toContain("Every step passed.");
+  });
+});
+
 describe("examples", () => {
   let server: TestServer;
   let client: AsyncClient;

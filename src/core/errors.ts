@@ -4,6 +4,7 @@
  * credentials, request headers are never copied in, secret response headers are masked, and JSON loggers and
  * util.inspect see a redacted copy (src/core/redact.ts holds the rule).
  */
+import { corsAdvice } from "./browser.js";
 import { errorJson, INSPECT, isRedactedCopy, redactError, redactHeaders, redactUrl } from "./redact.js";
 import { retryAfterSeconds } from "./retry-after.js";
 
@@ -44,6 +45,26 @@ export class ConnectionError extends MatterapiError {
     super(`${message} (${method} ${url})`, options);
     this.method = method;
     this.url = url;
+  }
+}
+
+/**
+ * A browser refused a call to another origin (CORS): the server does not allow the page's origin, or cannot be
+ * reached (the browser does not say which). Never retried. The message says what the server must allow.
+ */
+export class CorsError extends ConnectionError {
+  override name = "CorsError";
+  /** The origin of the page (or worker) that made the call. */
+  readonly origin: string;
+  constructor(origin: string, method: string, url: string, options?: { cause?: unknown }) {
+    super(
+      `the browser refused the call from a page of ${origin}: the server does not allow that origin (CORS), or ` +
+        `it cannot be reached; ${corsAdvice(origin)}`,
+      method,
+      url,
+      options,
+    );
+    this.origin = origin;
   }
 }
 

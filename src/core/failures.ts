@@ -1,7 +1,9 @@
 /** Which error a failed attempt becomes, and whether it may be tried again. */
+import { crossOriginPage } from "./browser.js";
 import {
   ApiError,
   ConnectionError,
+  CorsError,
   type MatterapiError,
   RequestAbortedError,
   RequestTimeoutError,
@@ -22,6 +24,9 @@ export function connectionFailure(
   if (error instanceof TransportError) {
     if (error.kind === "abort" || signal?.aborted) return new RequestAbortedError(method, url, { cause: error });
     if (error.kind === "timeout") return new RequestTimeoutError(timeout, method, url, { cause: error });
+    if (error.kind === "cors") {
+      return new CorsError(crossOriginPage(url) ?? "another origin", method, url, { cause: error });
+    }
     if (error.kind === "too-large") {
       return new ResponseTooLargeError(maxResponseBytes, method, url, { cause: error });
     }
@@ -42,6 +47,7 @@ export function mayRetry(
   return (
     failure instanceof ConnectionError &&
     !(failure instanceof RequestTimeoutError) &&
+    !(failure instanceof CorsError) &&
     !(failure instanceof ResponseTooLargeError) &&
     attempt < maxRetries &&
     replayable &&

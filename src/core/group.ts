@@ -59,17 +59,23 @@ export function splitArguments(ep: Endpoint, args: readonly unknown[]): CallArgu
   };
 }
 
-function operationMethod(core: ClientCore, ep: Endpoint): Method {
-  return (...args: unknown[]) => {
-    const { path, body, query, options } = splitArguments(ep, args);
-    return core.call(ep, path, body, query, options);
-  };
+/** Runs one operation on a core with a method's arguments (shared by client methods and matterapi/operations). */
+export function callOperation(core: ClientCore, ep: Endpoint, args: readonly unknown[]): unknown {
+  const { path, body, query, options } = splitArguments(ep, args);
+  return core.call(ep, path, body, query, options);
 }
 
-function iteratorMethod(core: ClientCore, ep: Endpoint, pager: Pager): Method {
+function operationMethod(core: ClientCore, ep: Endpoint): Method {
+  return (...args: unknown[]) => callOperation(core, ep, args);
+}
+
+/** An iterator over the operation `ep` as a function of a core and a method's arguments. */
+export type IteratorCall = (core: ClientCore, args: readonly unknown[]) => unknown;
+
+export function iteratorCall(ep: Endpoint, pager: Pager): IteratorCall {
   if (pager.kind === "cursor" && pager.in === "body") {
     // The cursor travels in the body: the iterator takes the operation's own arguments.
-    return (...args: unknown[]) => {
+    return (core, args) => {
       const { path, body, query, options } = splitArguments(ep, args);
       return paginate(core, ep, path, query, options, pager, body);
     };
@@ -78,7 +84,7 @@ function iteratorMethod(core: ClientCore, ep: Endpoint, pager: Pager): Method {
   // An iterator takes the same arguments minus the body: path parameters, query, options.
   const queryAt = query >= 0 ? paths : -1;
   const optionsAt = query >= 0 ? paths + 1 : paths;
-  return (...args: unknown[]) =>
+  return (core, args) =>
     paginate(
       core,
       ep,
@@ -87,6 +93,11 @@ function iteratorMethod(core: ClientCore, ep: Endpoint, pager: Pager): Method {
       args[optionsAt] as RequestOptions | undefined,
       pager,
     );
+}
+
+function iteratorMethod(core: ClientCore, ep: Endpoint, pager: Pager): Method {
+  const call = iteratorCall(ep, pager);
+  return (...args: unknown[]) => call(core, args);
 }
 
 export function buildGroup(core: ClientCore, table: GroupTable): Record<string, Method> {

@@ -11,6 +11,6 @@ const missing = (what: string) => () =>
 export const nodeOnly: NodeOnly = {
   undiciTransport: missing("the undici transport"),
   ws: missing("the ws package"),
-  httpsProxyAgent: missing("a proxy"),
+  proxyTunnel: missing("a proxy"),
   fs: missing("the file system"),
 };

@@ -6,13 +6,13 @@
 export interface NodeOnly {
   undiciTransport(): Promise<typeof import("./transports/undici.js")>;
   ws(): Promise<typeof import("ws")>;
-  httpsProxyAgent(): Promise<typeof import("https-proxy-agent")>;
+  proxyTunnel(): Promise<typeof import("../ws/proxy-tunnel.js")>;
   fs(): Promise<typeof import("node:fs")>;
 }
 
 export const nodeOnly: NodeOnly = {
   undiciTransport: () => import("./transports/undici.js"),
   ws: () => import("ws"),
-  httpsProxyAgent: () => import("https-proxy-agent"),
+  proxyTunnel: () => import("../ws/proxy-tunnel.js"),
   fs: () => import("node:fs"),
 };

@@ -20,13 +20,28 @@ export interface PasswordAuth {
   mfaToken?: string | undefined;
   /** Log in through LDAP only. */
   ldapOnly?: boolean | undefined;
+  /**
+   * Browsers: log in for a cookie session (the server sets MMAUTHTOKEN, HttpOnly, and MMCSRF) instead of holding
+   * the token; every call then goes with the browser's cookies, and the event stream resumes. See CookieAuth.
+   */
+  cookie?: boolean | undefined;
+}
+
+/**
+ * Browsers: the Mattermost session the browser already has (its MMAUTHTOKEN cookie: a page or plugin served by
+ * Mattermost, or a login made with `{ loginId, password, cookie: true }`). Calls go with the browser's cookies
+ * (`credentials: "include"`) and `X-Requested-With: XMLHttpRequest`; calls other than GET send `X-CSRF-Token` from
+ * the MMCSRF cookie. The client never sees the token.
+ */
+export interface CookieAuth {
+  cookie: true;
 }
 
 export interface ClientOptions {
   /** Site URL of the Mattermost server, e.g. "https://chat.example.com" (without /api/v4). Required. */
   url: string;
   /** How to authenticate. Without it only operations that need no session work. */
-  auth?: TokenAuth | PasswordAuth | undefined;
+  auth?: TokenAuth | PasswordAuth | CookieAuth | undefined;
   /** Milliseconds to wait for an answer to start and between chunks of it; 0 waits forever. Default 30000. */
   timeout?: number | undefined;
   /** Retries after 429, 502/503/504 and connection failures (see README). 0 turns retries off. Default 2. */
@@ -61,7 +76,7 @@ export interface ClientOptions {
 
 export interface ResolvedOptions {
   baseUrl: string;
-  auth: TokenAuth | PasswordAuth | undefined;
+  auth: TokenAuth | PasswordAuth | CookieAuth | undefined;
   timeout: number;
   maxRetries: number;
   maxRetryDelay: number;
@@ -117,8 +132,13 @@ function fail(option: string, problem: string): never {
   throw new UsageError(`matterapi: option ${option} ${problem}`);
 }
 
-export function isPasswordAuth(auth: TokenAuth | PasswordAuth | undefined): auth is PasswordAuth {
+export function isPasswordAuth(auth: TokenAuth | PasswordAuth | CookieAuth | undefined): auth is PasswordAuth {
   return auth !== undefined && "password" in auth;
+}
+
+/** A cookie session (CookieAuth, or a password login with `cookie: true`): the browser holds the session. */
+export function isCookieSession(auth: TokenAuth | PasswordAuth | CookieAuth | undefined): boolean {
+  return auth !== undefined && "cookie" in auth && auth.cookie === true;
 }
 
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
@@ -196,10 +216,15 @@ function checkUrl(url: unknown): string {
   return `${parsed.origin}${path}`;
 }
 
-function checkAuth(auth: unknown): TokenAuth | PasswordAuth | undefined {
+function checkAuth(auth: unknown): TokenAuth | PasswordAuth | CookieAuth | undefined {
   if (auth === undefined) return undefined;
   if (typeof auth !== "object" || auth === null) fail("auth", "must be { token } or { loginId, password }");
   const a = auth as Record<string, unknown>;
+  if (a.cookie !== undefined && typeof a.cookie !== "boolean") fail("auth.cookie", "must be a boolean");
+  if (a.cookie === true && !("password" in a) && !("loginId" in a)) {
+    for (const key of Object.keys(a)) if (key !== "cookie") fail(`auth.${key}`, "is not a cookie session field");
+    return { cookie: true };
+  }
   const hasToken = "token" in a;
   const hasPassword = "password" in a || "loginId" in a;
   if (hasToken && hasPassword) fail("auth", "takes either a token or a loginId and password, not both");
@@ -209,9 +234,11 @@ function checkAuth(auth: unknown): TokenAuth | PasswordAuth | undefined {
     checkHeaderValue("auth.token", a.token);
     return { token: a.token };
   }
-  if (!hasPassword) fail("auth", "must be { token } or { loginId, password, mfaToken?, ldapOnly? }");
+  if (!hasPassword) {
+    fail("auth", "must be { token }, { loginId, password, mfaToken?, ldapOnly?, cookie? } or { cookie: true }");
+  }
   for (const key of Object.keys(a)) {
-    if (!["loginId", "password", "mfaToken", "ldapOnly"].includes(key))
+    if (!["loginId", "password", "mfaToken", "ldapOnly", "cookie"].includes(key))
       fail(`auth.${key}`, "is not a password auth field");
   }
   if (typeof a.loginId !== "string" || a.loginId === "") fail("auth.loginId", "must be a non-empty string");
@@ -223,6 +250,7 @@ function checkAuth(auth: unknown): TokenAuth | PasswordAuth | undefined {
     password: a.password,
     ...(a.mfaToken !== undefined ? { mfaToken: a.mfaToken as string } : {}),
     ...(a.ldapOnly !== undefined ? { ldapOnly: a.ldapOnly as boolean } : {}),
+    ...(a.cookie === true ? { cookie: true } : {}),
   };
 }
 

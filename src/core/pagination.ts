@@ -1,11 +1,12 @@
 /**
  * Iterators over paged list operations. Page-numbered lists are walked with page = 0, 1, 2 ... until a short
- * or empty page; cursor lists follow the cursor the overlay names (in the query, or in the body). Pages are
- * fetched one at a time, as you iterate.
+ * or empty page; cursor lists follow the cursor the overlay names (in the query, or in the body); a channel's posts
+ * are walked by post id (post-cursor.ts). Pages are fetched one at a time, as you iterate.
  */
 import type { ApiPromise, RequestOptions } from "./api-promise.js";
 import type { ClientCore, Endpoint } from "./client-core.js";
 import { MatterapiError, UsageError } from "./errors.js";
+import { walkPostsBefore } from "./post-cursor.js";
 
 export type Pager =
   | { kind: "page"; items?: string; postList?: boolean }
@@ -15,7 +16,10 @@ export type Pager =
       in?: "query" | "body";
       /** Query parameter (or body field) that carries the cursor. */
       param: string;
-      /** A response field (dot path) holding the next cursor, or "last:<field>" of the last item. */
+      /**
+       * A response field (dot path) holding the next cursor, "last:<field>" of the last item, or "postCursor": a
+       * PostList walked newest first by post id (`before`), the cursor chosen as post-cursor.ts explains.
+       */
       next: string;
       also?: { param: string; from: string };
       nextBySort?: { param: string; fields: Record<string, string>; default: string };
@@ -26,6 +30,9 @@ export type Pager =
       sortItems?: { field: { param: string; default: string }; direction: { param: string; default: "asc" | "desc" } };
       postList?: boolean;
     };
+
+/** The `next` of a cursor pager that walks a PostList by `before` (post-cursor.ts). */
+export const POST_CURSOR = "postCursor";
 
 /** Page size used when the query does not set per_page (the server caps it at 200). */
 export const DEFAULT_PER_PAGE = 100;
@@ -48,13 +55,19 @@ export async function* paginate<T>(
   const fetchPage = (params: Record<string, unknown>) =>
     core.call<ApiPromise<unknown>>(ep, path, b && { ...b }, { ...params }, options);
 
+  if (pager.kind === "cursor" && pager.next === POST_CURSOR) {
+    // The posts are yielded whole: PostStamp is only what the walk reads of them.
+    yield* walkPostsBefore(ep.id, q, perPageOf(q, ep), fetchPage) as AsyncIterable<unknown> as AsyncIterable<T>;
+    return;
+  }
+
   if (pager.kind === "page") {
-    const perPage = q.per_page === undefined ? DEFAULT_PER_PAGE : Number(q.per_page);
-    if (!Number.isInteger(perPage) || perPage <= 0)
-      throw new UsageError(`${ep.id}: per_page must be a positive integer`);
+    const perPage = perPageOf(q, ep);
     q.per_page = perPage;
     let page = q.page === undefined ? 0 : Number(q.page);
     let previousFirst: string | undefined;
+    // Posts made meanwhile push older ones down a page: those already yielded on the page before are dropped.
+    let previousIds = new Set<string>();
     for (;;) {
       q.page = page;
       const items = itemsOf<T>(await fetchPage(q), pager, ep);
@@ -63,7 +76,18 @@ export async function* paginate<T>(
       const first = JSON.stringify(items[0]);
       if (first === previousFirst) return;
       previousFirst = first;
-      yield* items;
+      if (pager.postList) {
+        const ids = new Set<string>();
+        for (const item of items) {
+          const id = (item as { id?: unknown }).id;
+          if (typeof id === "string") {
+            ids.add(id);
+            if (previousIds.has(id)) continue;
+          }
+          yield item;
+        }
+        previousIds = ids;
+      } else yield* items;
       if (items.length < Math.min(perPage, SERVER_MAX_PER_PAGE)) return;
       page++;
     }
@@ -93,6 +117,12 @@ export async function* paginate<T>(
     request[pager.param] = cursor;
     if (pager.also && last) request[pager.also.param] = last[pager.also.from];
   }
+}
+
+function perPageOf(query: Record<string, unknown>, ep: Endpoint): number {
+  const perPage = query.per_page === undefined ? DEFAULT_PER_PAGE : Number(query.per_page);
+  if (!Number.isInteger(perPage) || perPage <= 0) throw new UsageError(`${ep.id}: per_page must be a positive integer`);
+  return perPage;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -9,7 +9,7 @@ export function clientSecrets(
 ): string[] {
   const auth = options.auth;
   const secrets = [token, options.proxy?.authorization, proxyPassword(options.proxy?.url)];
-  if (auth) secrets.push(isPasswordAuth(auth) ? auth.password : auth.token);
+  if (auth) secrets.push(isPasswordAuth(auth) ? auth.password : "token" in auth ? auth.token : undefined);
   for (const [name, value] of Object.entries(baseHeaders)) {
     if (redactHeaders({ [name]: value })[name] !== value) secrets.push(value);
   }

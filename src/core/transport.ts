@@ -51,7 +51,8 @@ export interface Transport {
 export class TransportError extends Error {
   override name = "TransportError";
   constructor(
-    readonly kind: "connection" | "timeout" | "abort" | "too-large",
+    /** "cors": a browser refused a cross-origin call (or could not reach the server; it cannot tell which). */
+    readonly kind: "connection" | "timeout" | "abort" | "too-large" | "cors",
     message: string,
     options?: { cause?: unknown },
   ) {

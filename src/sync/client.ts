@@ -5,13 +5,12 @@
  *
  * Costs: one worker (about 10 MB and the import of matterapi, once per SyncClient) and a thread hop per call.
  */
-import { createRequire } from "node:module";
 import type { RawRequest } from "../client.js";
 import type { ApiPromise, BinaryPromise, RequestOptions } from "../core/api-promise.js";
 import { type Endpoint, type HttpMethod, readJson } from "../core/client-core.js";
 import { SyncWorkerError, UsageError } from "../core/errors.js";
 import { type ClientOptions, resolveOptions } from "../core/options.js";
-import { provideValidator, type ResponseValidator, type ValidationMode, validatorLoaded } from "../core/validation.js";
+import type { ResponseValidator, ValidationMode } from "../core/validation.js";
 import { type Groups, groupTables } from "../generated/groups/index.js";
 import type { WebSocketOptions } from "../ws/client.js";
 import type { AnyServerEvent } from "../ws/events.js";
@@ -43,16 +42,6 @@ export type SyncGroups = { readonly [K in keyof Groups]: SyncGroup<Groups[K]> };
 export interface StartWsSyncOptions extends WebSocketOptions {
   /** Stop after this many ms (connecting included). */
   timeout?: number | undefined;
-}
-
-/**
- * Loads the schema compiler synchronously (the AsyncClient imports it lazily, which a blocked thread cannot wait
- * for): through require, from TypeBox's CommonJS build.
- */
-function loadValidatorNow(): void {
-  if (validatorLoaded()) return;
-  const require = createRequire(import.meta.url);
-  provideValidator(require("@sinclair/typebox"), require("@sinclair/typebox/compiler"));
 }
 
 export interface SyncClient extends SyncGroups {}
@@ -120,7 +109,6 @@ export class SyncClient {
     if (ep.response !== "json") return value;
     const { text, contentType } = value as { text: string; contentType?: string };
     const mode = (options && typeof options === "object" && options.validation) || this.#decoder.mode;
-    if (ep.schema && mode !== "off") loadValidatorNow();
     return readJson(ep, text, contentType, mode, this.#decoder.validator);
   }
 

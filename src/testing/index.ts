@@ -9,6 +9,7 @@
  * A SyncClient blocks its thread: give it `await startTestServerInWorker()`, the same server in a thread of its own.
  */
 
+export type { CorsOptions } from "./cors.js";
 export type { Broadcast, Stats } from "./env.js";
 export { startTestServerInWorker, type TestServerInWorker } from "./in-worker.js";
 export {
@@ -17,6 +18,7 @@ export {
   type Fault,
   type FaultMatch,
   type Faults,
+  type TestPage,
   type TestServer,
   type TestServerOptions,
   type TestUser,

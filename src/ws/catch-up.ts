@@ -5,11 +5,10 @@
  * Why not `GET /channels/{id}/posts?since=`: the server answers `UpdateAt > since` (edits and deletions of older
  * posts come back too), caps the answer at 1,000 rows taken before sorting (a larger gap silently loses the rest),
  * and a post made in the same millisecond as `since` never matches. Instead each channel is read newest first by post
- * id cursor (`before=`) until the walk passes the window's start; the server's `before` compares `CreateAt <` the
- * cursor's (sqlstore/post_store.go getPostsAround, commit 0000f1d00fb6283ee87624c5b91e7ea4ab37206b), so the cursor is
- * chosen so that the posts of the page's oldest millisecond come again, and duplicates are dropped by id.
+ * id cursor (`before=`, core/post-cursor.ts, which keeps the server's strict CreateAt comparison from skipping posts
+ * of one millisecond) until the walk passes the window's start.
  */
-import { MatterapiError } from "../core/errors.js";
+import { POST_PAGE_MAX, walkPostsBefore } from "../core/post-cursor.js";
 import type { Channel, Post, PostList, Team } from "../generated/models/index.js";
 import type { ServerEvent } from "./events.js";
 import type { StreamHost } from "./options.js";
@@ -26,51 +25,23 @@ export interface LostWindow {
   positions?: ReadonlyMap<string, PostPosition> | undefined;
 }
 
-const PAGE = 200;
-/** The server's largest per_page for post lists (sqlstore GetPosts). */
-const MAX_PAGE = 1000;
-
 type Request = StreamHost["request"];
 
-/** A channel's posts created at or after `from`, newest first, each once. */
+/** A channel's posts created at or after `from`, newest first, each once (the walk is core/post-cursor.ts's). */
 export async function channelPostsSince(request: Request, channelId: string, from: number): Promise<Post[]> {
-  const found = new Map<string, Post>();
-  let cursor: string | undefined;
-  let perPage = PAGE;
-  for (;;) {
-    const query: Record<string, string | number> = { per_page: perPage };
-    if (cursor) query.before = cursor;
-    else query.page = 0;
-    const list = await request<PostList>("GET", "/api/v4/channels/{channel_id}/posts", {
+  const found: Post[] = [];
+  const fetchPage = (query: Record<string, unknown>) =>
+    request<PostList>("GET", "/api/v4/channels/{channel_id}/posts", {
       params: { channel_id: channelId },
-      query,
+      query: query as Record<string, string | number>,
     });
-    // `order` holds the page; `posts` may also carry thread roots outside it (non-collapsed threads).
-    const page: Post[] = [];
-    for (const id of list.order) {
-      const post = list.posts[id];
-      if (post && typeof post.create_at === "number") page.push(post);
-    }
-    for (const post of page) if (post.create_at >= from && post.delete_at === 0) found.set(post.id, post);
-    if (page.length < perPage) break; // the channel's first post
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const post of page) oldest = Math.min(oldest, post.create_at);
-    if (oldest < from) break; // walked past the window
-    // The oldest post of a newer millisecond: `before` it brings back the whole oldest millisecond of this page.
-    let next: Post | undefined;
-    for (const post of page) if (post.create_at > oldest && (!next || post.create_at < next.create_at)) next = post;
-    if (!next) {
-      // The whole page is one millisecond: ask for a larger page from the same place.
-      if (perPage >= MAX_PAGE)
-        throw new MatterapiError(
-          `channel ${channelId} has more than ${MAX_PAGE} posts in one millisecond (${oldest}); they cannot be paged`,
-        );
-      perPage = Math.min(MAX_PAGE, perPage * 5);
-      continue;
-    }
-    cursor = next.id;
+  const walk = walkPostsBefore(`catching up channel ${channelId}`, { page: 0 }, POST_PAGE_MAX, fetchPage);
+  for await (const stamp of walk) {
+    const post = stamp as Post;
+    if (post.create_at < from) break; // newest first: the rest is older than the window
+    if (post.delete_at === 0) found.push(post);
   }
-  return [...found.values()];
+  return found;
 }
 
 /** The posts created in the window in every channel of the user (oldest first, each once) as `posted` events. */

@@ -35,7 +35,7 @@ import {
 import { PendingActions } from "./pending.js";
 import { EventQueue } from "./queue.js";
 import { ResumeState } from "./resume.js";
-import { ConnectWaiters } from "./waiters.js";
+import { ConnectWaiters, type WaitForOptions, waitForEvent } from "./waiters.js";
 
 export { WebSocketClosedError, WebSocketConnectError, WebSocketFrameError } from "../core/errors.js";
 export { WebSocketActionError, WebSocketAuthError } from "./errors.js";
@@ -265,6 +265,11 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     return this;
   }
 
+  /** The next event of this name (that `filter` accepts), typed by its name; see waitForEvent. */
+  waitFor<K extends string>(name: EventNameArg<K>, options?: WaitForOptions<EventOf<K>>): Promise<EventOf<K>> {
+    return waitForEvent(this, name, options);
+  }
+
   /** Every server event, in order, until the stream ends. Connects if needed. */
   [Symbol.asyncIterator](): AsyncIterator<AnyServerEvent> {
     const queue = new EventQueue(() => this.#iterators?.delete(queue));
@@ -422,6 +427,7 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
 
   #finish(error?: Error): void {
     this.#generation++;
+    if (this.#closedByUser || this.#fatal) this.#delivery.stop();
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#link.attemptTimer);
     this.#keepAlive.stop();

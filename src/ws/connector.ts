@@ -331,11 +331,13 @@ export class Connector {
         );
         return;
       }
-      if (this.reLogins++ < 3) {
-        host.setState("reconnecting");
-        void this.dial();
-        return;
-      }
+      // The login worked, so the credentials are good: connect again at once the first time, and with the
+      // reconnect backoff while new sessions keep being refused (never a storm of logins, never giving up on a
+      // password that works, unless maxReconnectAttempts says so).
+      host.setState("reconnecting");
+      if (this.reLogins++ === 0) void this.dial();
+      else host.scheduleReconnect();
+      return;
     }
     host.fail(new WebSocketAuthError("the server refused the WebSocket's credentials (invalid or expired token)"));
   }

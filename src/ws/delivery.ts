@@ -13,11 +13,16 @@ import type { Post } from "../generated/models/index.js";
 import { comparePosts, fetchLostPosts, type LostWindow, type PostPosition } from "./catch-up.js";
 import type { CheckpointTracker } from "./checkpoints/tracker.js";
 import type { EventData, ServerEvent } from "./events.js";
-import type { StreamHost } from "./options.js";
+import { type StreamHost, timer } from "./options.js";
 import { RecentIds } from "./queue.js";
 
 /** How many recent post ids the stream remembers to recognise a post it delivered. */
 export const RECENT_POSTS = 5000;
+/** The most live events held while a catch-up runs. */
+export const MAX_WAITING = 50_000;
+/** Waits before trying a failed catch-up again: doubling from the first, up to the last (ms). */
+const RETRY_FIRST = 500;
+const RETRY_MAX = 30_000;
 
 export interface DeliveryTarget {
   /** Hands an event to the listeners and iterators. */
@@ -39,6 +44,12 @@ export class Delivery {
   /** The earliest start of the losses not yet caught up. */
   #lostSince: number | undefined;
   #catchingUp: Promise<void> | undefined;
+  /** Catch-ups failed in a row (their backoff), and how to end the wait early when the stream stops. */
+  #failures = 0;
+  #wake: (() => void) | undefined;
+  #stopped = false;
+  /** Non-post events dropped while a catch-up held too many. */
+  #dropped = 0;
   /** With checkpoints: what the handlers acknowledge, and the events waiting for the handlers of earlier ones. */
   #tracker: CheckpointTracker | undefined;
   #handling: ServerEvent[] = [];
@@ -74,8 +85,28 @@ export class Delivery {
 
   /** An event from the live stream. */
   live(event: ServerEvent): void {
-    if (this.#catchingUp) this.#waiting.push(event);
-    else this.#deliver(event);
+    if (!this.#catchingUp) {
+      this.#deliver(event);
+      return;
+    }
+    if (this.#waiting.length < MAX_WAITING) {
+      this.#waiting.push(event);
+      return;
+    }
+    // A catch-up that cannot finish (the REST side is failing) holds live events only up to a bound: a post past it
+    // widens the lost window instead (the catch-up fetches it later); another event is dropped, and said so.
+    const post = event.event === "posted" ? postOf(event) : undefined;
+    if (post) this.#lostSince = Math.min(this.#lostSince ?? post.create_at, post.create_at);
+    else if (this.#dropped++ === 0)
+      this.target.error(
+        new MatterapiError(`${MAX_WAITING} events wait for a catch-up that has not finished; later ones are dropped`),
+      );
+  }
+
+  /** The stream stopped for good: a catch-up waiting to try again gives up. */
+  stop(): void {
+    this.#stopped = true;
+    this.#wake?.();
   }
 
   /**
@@ -97,9 +128,27 @@ export class Delivery {
       let recovered: ServerEvent[] = [];
       try {
         recovered = await fetchLostPosts(this.host, window);
+        this.#failures = 0;
       } catch (error) {
-        const message = `catching up after lost events failed: ${error instanceof Error ? error.message : String(error)}`;
-        this.target.error(new MatterapiError(message, { cause: error }));
+        // The window stays lost until a catch-up of it succeeds: try again after a backoff, live events waiting.
+        const delay = Math.min(RETRY_FIRST * 2 ** this.#failures++, RETRY_MAX);
+        const reason = error instanceof Error ? error.message : String(error);
+        this.target.error(
+          new MatterapiError(`catching up after lost events failed (trying again in ${delay} ms): ${reason}`, {
+            cause: error,
+          }),
+        );
+        this.#lostSince = Math.min(this.#lostSince ?? window.since, window.since);
+        await new Promise<void>((resolve) => {
+          const wait = timer(resolve, delay);
+          this.#wake = () => {
+            clearTimeout(wait);
+            resolve();
+          };
+        });
+        this.#wake = undefined;
+        if (this.#stopped) return;
+        continue;
       }
       if (this.#lostSince !== undefined) {
         // Another loss while fetching: what was found waits with the live events for the next round's merge.

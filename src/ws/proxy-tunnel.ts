@@ -40,8 +40,23 @@ export class ProxyTunnelError extends MatterapiError {
 export function proxyAuthorization(proxy: ProxyOptions, url: URL): string | undefined {
   if (proxy.authorization) return proxy.authorization;
   if (!url.username && !url.password) return undefined;
-  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  const credentials = `${safeDecode(url.username)}:${safeDecode(url.password)}`;
   return `Basic ${Buffer.from(credentials).toString("base64")}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // a stray % is taken as it is, as the URL holds it
+  }
+}
+
+/** `text` (from the proxy) with the credentials cut out, should a hostile proxy echo them back. */
+function withoutSecrets(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= 3) out = out.split(secret).join("***");
+  return out;
 }
 
 /** host:port as CONNECT's request target wants it (an IPv6 address in brackets). */
@@ -62,6 +77,9 @@ export function openTunnel(host: string, port: number, options: TunnelOptions): 
   const target = authority(host, port);
   const tls = options.tls;
   const authorization = proxyAuthorization(options.proxy, url);
+  const secrets = [authorization, authorization?.replace(/^\S+\s+/, ""), safeDecode(url.password)].filter(
+    (s): s is string => Boolean(s),
+  );
   const proxyTls =
     url.protocol === "https:"
       ? {
@@ -90,7 +108,8 @@ export function openTunnel(host: string, port: number, options: TunnelOptions): 
       const status = answer.statusCode ?? 0;
       if (status < 200 || status > 299) {
         socket.destroy();
-        const text = `${status}${answer.statusMessage ? ` ${answer.statusMessage.slice(0, 100)}` : ""}`;
+        const reason = withoutSecrets(answer.statusMessage ?? "", secrets).slice(0, 100);
+        const text = `${status}${reason ? ` ${reason}` : ""}`;
         reject(
           new ProxyTunnelError(`the proxy ${shown} refused a tunnel to ${target}: ${text}${hint(status)}`, { status }),
         );

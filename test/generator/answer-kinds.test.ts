@@ -143,8 +143,8 @@ describe.skipIf(!run)("answers as the api4 handlers write them (overlay section 
     expect(method("channels", "getSidebarCategoriesForTeamForUser")).toContain(
       "ApiPromise<M.OrderedSidebarCategories>",
     );
-    expect(file("groups/channels.ts")).toContain(
-      'const UpdateSidebarCategoriesForTeamForUserResponseSchema: Schema = { type: "array", items: S.SidebarCategoryWithChannels };',
+    expect(file("response-schemas.ts")).toContain(
+      'export const UpdateSidebarCategoriesForTeamForUserResponse: Schema = { type: "array", items: S.SidebarCategoryWithChannels };',
     );
     for (const name of ["getGroupsByChannel", "getGroupsByTeam"]) {
       expect(endpoint("groups", `iter${name.slice(3)}`)).toContain('"items":"groups"');
@@ -154,14 +154,16 @@ describe.skipIf(!run)("answers as the api4 handlers write them (overlay section 
   });
 
   it("answers that are one thing or another are unions", () => {
-    expect(file("groups/channels.ts")).toContain(
-      'const AddChannelMemberResponseSchema: Schema = { oneOf: [S.ChannelMember, { type: "array", items: S.ChannelMember }] };',
+    expect(file("response-schemas.ts")).toContain(
+      'export const AddChannelMemberResponse: Schema = { oneOf: [S.ChannelMember, { type: "array", items: S.ChannelMember }] };',
     );
-    expect(file("groups/channels.ts")).toMatch(
-      /const SearchAllChannelsResponseSchema: Schema = \{ oneOf: \[\{ type: "array"/,
+    expect(file("response-schemas.ts")).toMatch(
+      /export const SearchAllChannelsResponse: Schema = \{ oneOf: \[\{ type: "array"/,
     );
-    expect(file("groups/teams.ts")).toMatch(/const SearchTeamsResponseSchema: Schema = \{ oneOf: \[\{ type: "array"/);
-    expect(file("groups/teams.ts")).toMatch(/const AddTeamMembersResponseSchema: Schema = \{ anyOf: \[/);
+    expect(file("response-schemas.ts")).toMatch(
+      /export const SearchTeamsResponse: Schema = \{ oneOf: \[\{ type: "array"/,
+    );
+    expect(file("response-schemas.ts")).toMatch(/export const AddTeamMembersResponse: Schema = \{ anyOf: \[/);
   });
 
   it("handlers that answer an object, not a status, are typed with it", () => {
@@ -171,7 +173,7 @@ describe.skipIf(!run)("answers as the api4 handlers write them (overlay section 
     for (const name of ["createGroup", "deleteGroup", "restoreGroup"]) {
       expect(method("groups", name)).toContain("ApiPromise<M.Group>");
     }
-    expect(file("groups/posts.ts")).toMatch(/const DoPostActionResponseSchema: Schema = \{[^\n]*"trigger_id"/);
+    expect(file("response-schemas.ts")).toMatch(/export const DoPostActionResponse: Schema = \{[^\n]*"trigger_id"/);
     for (const name of ["getUserThread", "updateThreadReadForUser", "setThreadUnreadByPostId"]) {
       expect(method("threads", name)).toContain("ApiPromise<M.UserThread>");
     }

@@ -8,10 +8,10 @@ import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generate, writeFiles } from "../../generator/generate.js";
 import type { Schema } from "../../src/core/schema.js";
-import { loadValidator, ResponseValidator } from "../../src/core/validation.js";
+import { ResponseValidator } from "../../src/core/validation.js";
 import { ROOT } from "../helpers/spec.js";
 
 /** Writes a spec (JSON is YAML) and an overlay into a new scratch folder; returns the spec's path. */
@@ -83,8 +83,6 @@ function problems(schema: Schema, data: unknown): string[] {
     return [(error as Error).message];
   }
 }
-
-beforeAll(() => loadValidator());
 
 describe("own properties beside oneOf/anyOf", () => {
   const variants = [

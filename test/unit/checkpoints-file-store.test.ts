@@ -85,7 +85,7 @@ describe("FileCheckpointStore", () => {
 
   it("reports a missing folder and a write that fails, naming the file", async () => {
     path = join(dir, "missing", "stream.checkpoint");
-    const error = await caught(store({ lock: false }).load());
+    const error = await caught(store().load());
     expect(error).toBeInstanceOf(CheckpointError);
     expect(error.message).toContain(`the folder of checkpoint file ${path} does not exist`);
 
@@ -230,6 +230,11 @@ describe("FileCheckpointStore lock and temp files", () => {
 
     await writeFile(`${path}.lock`, JSON.stringify({ pid: 1234, host: "elsewhere", token: "x" }));
     expect((await caught(store().load())).message).toContain("is in use by process 1234 on host elsewhere");
+
+    await writeFile(`${path}.lock`, "not a lock this matterapi wrote");
+    const garbage = store();
+    expect(await garbage.load()).toEqual(sampleState());
+    await garbage.close();
 
     await writeFile(`${path}.lock`, JSON.stringify({ pid: deadPid(), host: hostname(), token: "x" }));
     const taker = store();

@@ -102,6 +102,19 @@ describe("CheckpointTracker state", () => {
     expect(() => new CheckpointTracker({ initial: { ...initial, since: -1 } })).toThrow(CheckpointError);
   });
 
+  it("gives frozen snapshots, which a store takes without checking them again", async () => {
+    const t = new CheckpointTracker();
+    t.acknowledge(post(1));
+    const state = t.state();
+    expect(Object.isFrozen(state) && Object.isFrozen(state.recent) && Object.isFrozen(state.channels)).toBe(true);
+    expect(() => state.recent.push("x")).toThrow(TypeError);
+    t.acknowledge(post(2));
+    expect(state.recent).toEqual([id("p", 1)]); // a snapshot: later acks do not change it
+    const store = new MemoryCheckpointStore();
+    await store.save(state);
+    expect(await store.load()).toEqual(state);
+  });
+
   it("moves since forward only", () => {
     const t = new CheckpointTracker();
     t.setSince(500);
@@ -165,7 +178,7 @@ describe("CheckpointTracker saving", () => {
     await t.flush(); // nothing new: resolves at once
   });
 
-  it("reports failed saves, retries with a capped doubling delay, and stores everything once the store works", async () => {
+  it("reports failed saves, retries with a capped doubling delay, stores everything once the store works", async () => {
     const store = new GatedStore();
     const errors: CheckpointError[] = [];
     const t = new CheckpointTracker({
@@ -231,8 +244,13 @@ describe("CheckpointTracker saving", () => {
       expect(again.completeSince).toBe(4000);
       await again.close();
       await writeFile(path, "garbage");
-      const error = await caught(CheckpointTracker.open(new FileCheckpointStore(path, { lock: false })));
+      const error = await caught(CheckpointTracker.open(new FileCheckpointStore(path)));
       expect(error).toBeInstanceOf(CheckpointError);
+      // The failed open released the lock: after deleting the file (the recovery), the stream starts from now.
+      await rm(path);
+      const fresh = await CheckpointTracker.open(new FileCheckpointStore(path));
+      expect(fresh.state().recent).toEqual([]);
+      await fresh.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -57,7 +57,8 @@ describe("pagination", () => {
       return { body: page === 0 ? list(["c", "b"]) : page === 1 ? list(["a"]) : list([]) };
     });
     const messages: string[] = [];
-    for await (const post of client.posts.iterPostsForChannel("chan", { per_page: 2 })) messages.push(post.message);
+    // A numbered-page post list (a channel's posts are walked by `before`: test/unit/post-cursor.test.ts).
+    for await (const post of client.posts.iterFlaggedPostsForUser("me", { per_page: 2 })) messages.push(post.message);
     expect(messages).toEqual(["m-c", "m-b", "m-a"]);
   });
 

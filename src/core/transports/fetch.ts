@@ -3,6 +3,8 @@
  * Connection reuse is the runtime's business; TLS and proxy options are not available here.
  */
 
+import { crossOriginPage, fetchSendsStreams, isBrowserLike, lastHopIsHttp2 } from "../browser.js";
+import { redactUrl, UsageError } from "../errors.js";
 import { clampTimer } from "../retry.js";
 import { chunksOf, webStreamOf } from "../streams.js";
 import {
@@ -21,6 +23,8 @@ export type FetchFunction = (input: string, init: RequestInit) => Promise<Respon
 export interface FetchTransportOptions {
   /** Requests in flight at once per origin; more wait their turn. Default 64. */
   maxConnections?: number | undefined;
+  /** "include" sends the browser's cookies on cross-origin calls too (cookie sessions); default: the runtime's. */
+  credentials?: "include" | undefined;
 }
 
 export function createFetchTransport(fetchImpl?: FetchFunction, options: FetchTransportOptions = {}): Transport {
@@ -65,11 +69,12 @@ export function createFetchTransport(fetchImpl?: FetchFunction, options: FetchTr
         // body and credentials on to any origin and hand back the target's answer (its Token header included).
         redirect: "manual",
       };
+      if (options.credentials) init.credentials = options.credentials;
       if (isMultipart(req.body)) {
         (init.headers as Record<string, string>)["content-type"] = req.body.contentType;
-        init.body = await multipartBody(req.body);
+        init.body = await multipartBody(req.body, req);
       } else if (req.body !== undefined && isAsyncIterable(req.body)) {
-        init.body = webStreamOf(req.body);
+        init.body = sendsStreams(req.url) ? webStreamOf(req.body) : await bufferedBody([req.body], "", req);
       } else if (req.body !== undefined) {
         init.body = streamedBlob(req.body) ?? (req.body as BodyInit);
       }
@@ -86,6 +91,11 @@ export function createFetchTransport(fetchImpl?: FetchFunction, options: FetchTr
         disarm();
         if (timedOut) throw new TransportError("timeout", `no answer within ${req.timeout} ms`, { cause: error });
         if (req.signal?.aborted) throw new TransportError("abort", "aborted", { cause: error });
+        // A browser rejects a call to another origin with a bare TypeError when CORS refuses it (or the server is
+        // unreachable: the page cannot tell which); the client turns this into a CorsError that is not retried.
+        if (error instanceof TypeError && crossOriginPage(req.url)) {
+          throw new TransportError("cors", error.message, { cause: error });
+        }
         const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
         const detail = [cause?.code, cause?.message ?? (error as Error)?.message].filter(Boolean).join(": ");
         throw new TransportError("connection", detail || String(error), { cause: error });
@@ -207,11 +217,64 @@ function streamedBlob(body: unknown): ReadableStream<Uint8Array> | undefined {
   return body.size > STREAM_UPLOADS_OVER ? (body.stream() as ReadableStream<Uint8Array>) : undefined;
 }
 
+/**
+ * The most bytes of stream bodies read into memory where fetch cannot send a stream: Mattermost's default
+ * FileSettings.MaxFileSize (100 MiB, model/config.go 004a635ec62b9de56a34b845132892520e9f6da8), so that any file
+ * a default server accepts fits.
+ */
+export const BUFFERED_UPLOAD_LIMIT = 100 * 1024 * 1024;
+
+/**
+ * Whether a stream body can go out as a stream. Node and Deno send one as it is read. In browsers Firefox cannot
+ * (the request-streams probe fails), and Chromium sends one over HTTP/2 or HTTP/3 only (over HTTP/1.1, which is
+ * all a browser speaks over http:// and all many proxies speak, it fails with ERR_ALPN_NEGOTIATION_FAILED): so a
+ * browser streams only to a server its last request to went over HTTP/2 or later. Elsewhere the probe decides.
+ */
+function sendsStreams(url: string): boolean {
+  if (STREAMS_UPLOADS) return true;
+  if (!fetchSendsStreams()) return false;
+  return !isBrowserLike() || (url.startsWith("https:") && lastHopIsHttp2(url));
+}
+
 /** A Blob when every part is in memory or a small Blob (what browsers can send); a stream otherwise. */
-async function multipartBody(body: MultipartBody): Promise<BodyInit> {
+async function multipartBody(body: MultipartBody, req: TransportRequest): Promise<BodyInit> {
   if (body.parts.every((p) => typeof p === "string" || p instanceof Uint8Array || p instanceof Blob)) {
     const blob = new Blob(body.parts as BlobPart[], { type: body.contentType });
     if (!streamedBlob(blob)) return blob;
   }
-  return webStreamOf(multipartChunks(body));
+  if (sendsStreams(req.url)) return webStreamOf(multipartChunks(body));
+  return bufferedBody(body.parts, body.contentType, req);
+}
+
+/**
+ * The parts as one Blob, for a fetch that cannot send a stream: Blobs and Files stay as they are (the browser reads
+ * them from disk), streams are read into memory, at most BUFFERED_UPLOAD_LIMIT bytes of them.
+ */
+async function bufferedBody(
+  parts: readonly (string | Uint8Array | Blob | AsyncIterable<Uint8Array>)[],
+  type: string,
+  req: TransportRequest,
+): Promise<Blob> {
+  const out: BlobPart[] = [];
+  let held = 0;
+  for (const part of parts) {
+    if (typeof part === "string" || part instanceof Uint8Array || part instanceof Blob) {
+      out.push(part as BlobPart);
+      continue;
+    }
+    for await (const chunk of part) {
+      if (req.signal?.aborted) throw new TransportError("abort", "aborted while reading the body to send");
+      held += chunk.byteLength;
+      if (held > BUFFERED_UPLOAD_LIMIT) {
+        throw new UsageError(
+          `${req.method} ${redactUrl(req.url)}: this runtime cannot send a stream body over ` +
+            `${new URL(req.url).protocol}// (its fetch has no request streams), so the stream is read into memory ` +
+            `first, and it is over the ${BUFFERED_UPLOAD_LIMIT} bytes allowed for that: upload a Blob or File ` +
+            "instead (the browser reads those from disk)",
+        );
+      }
+      out.push(chunk as BlobPart);
+    }
+  }
+  return new Blob(out, type ? { type } : undefined);
 }

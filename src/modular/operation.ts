@@ -1,0 +1,46 @@
+/**
+ * The functions of matterapi/operations: one per operation, each holding only its own endpoint (and, in the
+ * validated module, its own response schema), so that a bundler keeps exactly the operations an app calls. The
+ * generated modules call these factories with a PURE annotation: an operation nobody imports is dropped.
+ */
+import type { ClientCore, Endpoint } from "../core/client-core.js";
+import { UsageError } from "../core/errors.js";
+import { callOperation, iteratorCall } from "../core/group.js";
+import type { Pager } from "../core/pagination.js";
+
+/** What an operation runs on: a client from `createClient()` (matterapi/core), an AsyncClient or a session. */
+export interface CoreHolder {
+  /** @internal */
+  readonly _core: ClientCore;
+}
+
+/** A client method as a function of the client: `getUser(client, "me")` for `client.users.getUser("me")`. */
+export type Operation<Method> = Method extends (...args: infer Args) => infer Result
+  ? (client: CoreHolder, ...args: Args) => Result
+  : never;
+
+/** The client's core, or a UsageError naming the operation when `client` is not a client. */
+export function coreOf(client: CoreHolder, id: string): ClientCore {
+  const core = (client as Partial<CoreHolder> | null | undefined)?._core;
+  // Duck-typed, not instanceof: a client and the operations may come from two copies of matterapi in one app.
+  if (typeof core?.call !== "function") {
+    throw new UsageError(
+      `${id}: the first argument must be a client (createClient() from matterapi/core, or an AsyncClient), ` +
+        `got ${client === null ? "null" : typeof client}`,
+    );
+  }
+  return core;
+}
+
+/** The function of one operation. */
+export function operation<Method>(ep: Endpoint): Operation<Method> {
+  const call = (client: CoreHolder, ...args: unknown[]) => callOperation(coreOf(client, ep.id), ep, args);
+  return call as Operation<Method>;
+}
+
+/** The function of an operation's iterator (every item of every page). */
+export function pages<Method>(ep: Endpoint, pager: Pager): Operation<Method> {
+  const iterate = iteratorCall(ep, pager);
+  const call = (client: CoreHolder, ...args: unknown[]) => iterate(coreOf(client, ep.id), args);
+  return call as Operation<Method>;
+}
