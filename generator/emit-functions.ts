@@ -32,15 +32,25 @@ const CLIENT_ARG: Arg = {
 
 /**
  * The module's files: one per group (`functions/users.ts`) and an index re-exporting them all, under `folder`.
- * Every name is exported once from the index: two groups with a method of the same name are refused.
+ * The index exports every name once: where two groups have a method of the same name (the client keeps them apart
+ * by group), the later group's function is named `<group>_<method>` and a warning says so.
  */
-export function emitFunctions(groups: FunctionGroup[], validated: boolean, folder: string): Map<string, string> {
+export function emitFunctions(
+  groups: FunctionGroup[],
+  validated: boolean,
+  folder: string,
+  warnings: string[] = [],
+): Map<string, string> {
   const files = new Map<string, string>();
   const taken = new Map<string, string>();
-  const claim = (name: string, group: string) => {
+  const claim = (name: string, group: string): string => {
     const other = taken.get(name);
-    if (other) throw new Error(`matterapi/operations: ${name} is a method of both ${other} and ${group}`);
-    taken.set(name, group);
+    const exported = other ? `${group}_${name}` : name;
+    if (other && validated) {
+      warnings.push(`matterapi/operations: ${name} is a method of both ${other} and ${group}; exported as ${exported}`);
+    }
+    taken.set(exported, group);
+    return exported;
   };
   for (const { group, plans } of groups)
     files.set(`${folder}/${group}.ts`, emitGroupFunctions(group, plans, validated, claim));
@@ -61,7 +71,7 @@ function emitGroupFunctions(
   group: string,
   plans: PlannedOperation[],
   validated: boolean,
-  claim: (name: string, group: string) => void,
+  claim: (name: string, group: string) => string,
 ): string {
   const api = groupClassName(group);
   const usesComponents = validated && plans.some((p) => hasSchema(p) && !p.inlineResponse);
@@ -80,19 +90,19 @@ function emitGroupFunctions(
   const iterators = iteratorNames(plans);
   for (const plan of plans) {
     const { op } = plan;
-    claim(op.name, group);
+    const name = claim(op.name, group);
     const method = `${api}[${JSON.stringify(op.name)}]`;
     const endpoint = endpointLiteral(plan, validated);
     const doc = methodDoc(op, [CLIENT_ARG, ...methodArgs(plan)], "");
     const iterator = iterators.get(plan);
     if (iterator && op.pager) {
-      claim(iterator, group);
+      const iteratorExport = claim(iterator, group);
       const constant = `${upperFirst(op.name)}Endpoint`;
       lines.push(`const ${constant}: Endpoint = ${endpoint};`);
-      lines.push(`${doc}export const ${op.name} = /*#__PURE__*/ operation<${method}>(${constant});`);
+      lines.push(`${doc}export const ${name} = /*#__PURE__*/ operation<${method}>(${constant});`);
       const iteratorDoc = docComment(
         [
-          `Every item of every page of {@link ${op.name}}, fetched page by page as you iterate`,
+          `Every item of every page of {@link ${name}}, fetched page by page as you iterate`,
           `(\`client.${group}.${iterator}\`).`,
           op.pager.kind === "cursor"
             ? `Pages follow the \`${op.pager.param}\` cursor${op.pager.in === "body" ? " of the body" : ""}.`
@@ -102,10 +112,10 @@ function emitGroupFunctions(
         "",
       );
       lines.push(
-        `${iteratorDoc}export const ${iterator} = /*#__PURE__*/ pages<${api}[${JSON.stringify(iterator)}]>(${constant}, ${JSON.stringify(op.pager)});`,
+        `${iteratorDoc}export const ${iteratorExport} = /*#__PURE__*/ pages<${api}[${JSON.stringify(iterator)}]>(${constant}, ${JSON.stringify(op.pager)});`,
       );
     } else {
-      lines.push(`${doc}export const ${op.name} = /*#__PURE__*/ operation<${method}>(${endpoint});`);
+      lines.push(`${doc}export const ${name} = /*#__PURE__*/ operation<${method}>(${endpoint});`);
     }
     lines.push("");
   }

@@ -112,7 +112,7 @@ export function emit(model: Model): { files: Files; warnings: string[] } {
   files.set("groups/index.ts", emitGroupIndex(groupNames));
   files.set("response-schemas.ts", emitResponseSchemas(groupNames, inlineByGroup));
   const functionGroups = groupNames.map((group) => ({ group, plans: planned.get(group) ?? [] }));
-  for (const [name, text] of emitFunctions(functionGroups, true, "functions")) files.set(name, text);
+  for (const [name, text] of emitFunctions(functionGroups, true, "functions", warnings)) files.set(name, text);
   for (const [name, text] of emitFunctions(functionGroups, false, "functions-unvalidated")) files.set(name, text);
   files.set("operations.ts", emitOperationIndex(model));
   files.set("request-schemas.ts", emitRequestSchemas(groupNames, inlineByGroup, model.schemas));

@@ -1,6 +1,6 @@
 // Builds dist/: type declarations with tsc (they keep the JSDoc), JavaScript with esbuild as one ESM bundle per
-// entry point. One bundle loads in a third of the time of ~60 separate modules; the schema compiler (TypeBox) and
-// the transports become lazy chunks, loaded on the first request.
+// entry point. One bundle loads in a third of the time of ~60 separate modules; the transports become lazy chunks,
+// loaded on the first request.
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -45,9 +45,8 @@ await build({
   format: "esm",
   platform: "neutral",
   target: "es2022",
-  // Runtime dependencies stay imports (several are CommonJS or Node-only); TypeBox is bundled into a lazy chunk
-  // because importing its hundreds of small ESM modules costs ~70 ms.
-  external: [...Object.keys(pkg.dependencies).filter((name) => name !== "@sinclair/typebox"), "node:*"],
+  // Runtime dependencies stay imports (several are CommonJS or Node-only).
+  external: [...Object.keys(pkg.dependencies), "node:*"],
   chunkNames: "chunks/[name]-[hash]",
   // No source maps: the bundle is not minified and esbuild marks each module with its src/ path, so a stack trace
   // reads as it is. Maps with the sources doubled the package; maps without them made bundlers (Vite) warn about

@@ -9,7 +9,6 @@ import type { ResponseValidator, ValidationMode } from "./validation.js";
 /**
  * An answer documented as JSON: parsed and checked against the operation's schema. One that is not JSON (the
  * server disagrees with the docs) comes back as text with a reported issue, or is refused in strict mode.
- * The schema compiler must be loaded when validation is on.
  */
 export function readJson(
   ep: Endpoint,

@@ -83,7 +83,7 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     this.#options = resolveOptions(options);
     this.#keepAlive = new KeepAlive(this.#options.pingInterval, this.#options.pongTimeout);
     const inside = new MattermostWebSocket.#Inside(this);
-    this.#delivery = new Delivery(host, inside);
+    this.#delivery = new Delivery(host, inside, this.#options.catchUp || this.#options.checkpoint !== undefined);
     this.#link = new Connector(inside);
     options.signal?.addEventListener("abort", () => this.close(), { once: true });
     if (options.signal?.aborted) this.#closedByUser = true;
@@ -136,6 +136,9 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     }
     fail(error: Error): void {
       this.ws.#fail(error);
+    }
+    socketOpened(): void {
+      this.ws.#socketOpened();
     }
     dispatch(event: ServerEvent): void {
       this.ws.#dispatch(event);
@@ -335,6 +338,18 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     this.#attempts = 0;
     this.#setState("open");
     this.#connectWaiters.resolveAll();
+  }
+
+  /**
+   * A socket of a reconnect opened. Even a resume that the server accepts can hide a loss: the server drops (does not
+   * queue) what it cannot send to a session it finds invalid, and events can arrive on a socket before the stream
+   * knows its session was refused. With catch-up on, every reconnect checks the window since the newest post seen
+   * over REST; live events wait meanwhile, posts already delivered are recognised by id, and a loss the hello
+   * reports joins the same catch-up.
+   */
+  #socketOpened(): void {
+    if (this.#opened && (this.#options.catchUp || this.#checkpoints) && this.#resume.lastPostAt > 0)
+      void this.#delivery.lost(this.#resume.lastPostAt);
   }
 
   #onMessage(text: string): void {

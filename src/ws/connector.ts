@@ -42,6 +42,8 @@ export interface ConnectorHost {
   setState(state: WebSocketState): void;
   scheduleReconnect(): void;
   fail(error: Error): void;
+  /** A socket opened (before its credentials are confirmed). */
+  socketOpened(): void;
 }
 
 export class Connector {
@@ -89,6 +91,9 @@ export class Connector {
       return;
     }
     if (generation !== host.generation() || host.closedByUser()) return;
+    // Another session than the last connection's (the client logged in again: the old one expired or was
+    // revoked): the server dropped that session's events instead of queueing them, so resuming would hide a loss.
+    if (this.token !== undefined && token !== this.token) host.resume.startOver();
     this.token = token;
     if (!token && !core.cookieSession) {
       host.fail(new WebSocketAuthError("the WebSocket needs auth: a token, or a login and password"));
@@ -156,6 +161,7 @@ export class Connector {
   opened(socket: RawSocket, token: string, mode: "header" | "challenge"): void {
     if (this.socket !== socket) return;
     this.socketOpen = true;
+    this.host.socketOpened();
     // Prove the credentials: a challenge, or (header auth) a ping that an unauthenticated socket gets FAIL for.
     const seq = this.host.nextSeq();
     this.authProbeSeq = seq;
@@ -306,6 +312,19 @@ export class Connector {
 
   /** The server refused the token: a password client logs in again; anything else stops for good. */
   async authRejected(): Promise<void> {
+    // Found twice (the keepalive's ping and a REST call's 401): one re-login, one dial.
+    if (this.#relogging) return;
+    this.#relogging = true;
+    try {
+      await this.#reLogin();
+    } finally {
+      this.#relogging = false;
+    }
+  }
+
+  #relogging = false;
+
+  async #reLogin(): Promise<void> {
     const host = this.host;
     const core = host.stream._core;
     this.dropSocket();

@@ -59,6 +59,11 @@ export class Delivery {
   constructor(
     private readonly host: StreamHost,
     private readonly target: DeliveryTarget,
+    /**
+     * Whether a catch-up may run (catchUp, or a checkpoint): only then can a post come twice, and only then are
+     * delivered ids and positions kept. Without it, the live path hands events straight on.
+     */
+    private readonly tracking: boolean,
   ) {}
 
   /** Whether a catch-up is running (live events wait meanwhile). */
@@ -165,13 +170,13 @@ export class Delivery {
   }
 
   #deliver(event: ServerEvent): void {
-    const post = event.event === "posted" ? postOf(event) : undefined;
+    const post = this.tracking && event.event === "posted" ? postOf(event) : undefined;
     if (post) {
       if (this.#delivered.has(post.id)) return;
       this.#delivered.add(post.id);
       const channelId = post.channel_id;
       const position = this.#positions?.get(channelId);
-      if (!position || comparePosts({ create_at: position.create_at, id: position.post_id }, post) < 0)
+      if (!position || position.create_at < post.create_at)
         this.#position(channelId, { post_id: post.id, create_at: post.create_at });
     }
     if (!this.#tracker) {

@@ -51,7 +51,8 @@ describe("validation without eval", () => {
     return vm.runInContext(
       `(() => {
         try {
-          new matterapi.ResponseValidator(undefined).check(matterapi.PostList, JSON.parse(input), "strict", "GetPostsForChannel");
+          const validator = new matterapi.ResponseValidator(undefined);
+          validator.check(matterapi.PostList, JSON.parse(input), "strict", "GetPostsForChannel");
           return { outcome: "ok" };
         } catch (error) {
           return { outcome: error.name, message: error.message };

@@ -17,6 +17,7 @@ import { fastCheck } from "../../src/core/validation/compile.js";
 import { listMismatches } from "../../src/core/validation/issues.js";
 import { groupTables } from "../../src/generated/groups/index.js";
 import * as requestSchemas from "../../src/generated/request-schemas.js";
+import * as responseSchemas from "../../src/generated/response-schemas.js";
 import * as componentSchemas from "../../src/generated/schemas.js";
 import { ROOT } from "../helpers/spec.js";
 
@@ -177,6 +178,7 @@ const fixtureCases: Case[] = readdirSync(FIXTURES)
 const schemaCases: Case[] = [
   ...Object.entries(componentSchemas as Record<string, Schema>),
   ...Object.entries(requestSchemas as Record<string, Schema>),
+  ...Object.entries(responseSchemas as Record<string, Schema>),
 ].map(([name, schema]) => {
   const sample = valid(schema);
   return { name, schema, values: [sample, ...mutations(sample, 40)] };
@@ -205,7 +207,7 @@ function compare(cases: Case[]): { total: number; passed: number; disagreements:
 }
 
 describe("the closure validator agrees with the TypeBox reading of the same schemas", () => {
-  it("on a sample of every generated schema (components and request schemas) and mutated copies", () => {
+  it("on a sample of every generated schema (components, request and response schemas) and mutated copies", () => {
     const { total, passed, disagreements } = compare(schemaCases);
     expect(schemaCases.length).toBeGreaterThan(450);
     expect(disagreements.slice(0, 5)).toEqual([]);
