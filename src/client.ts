@@ -74,11 +74,8 @@ export class AsyncClient {
    * login token). Call `connect()`, or iterate it, or use `startWs`.
    */
   websocket(options?: WebSocketOptions): MattermostWebSocket {
-    const ws = new MattermostWebSocket(this, options);
-    // close() closes the client's open streams; a stream closed for good is let go of (and taken back if reopened).
-    this._core.own(ws);
-    ws.on("statechange", (state) => (state === "closed" ? this._core.disown(ws) : this._core.own(ws)));
-    return ws;
+    // The stream registers with the client while it is not closed, so that client.close() closes it.
+    return new MattermostWebSocket(this, options);
   }
 
   /**

@@ -66,14 +66,24 @@ export class ClientCore {
   #closing: Promise<void> | undefined;
   /** Set when close() aborts what is in flight; its signal ends the sleeps between retries. */
   #aborting = false;
-  readonly #closer = new AbortController();
+  /** Aborted by close(): made when first needed (a sleep between retries, or close()), not per idle client. */
+  #closerController: AbortController | undefined;
   /** The event streams open on this client (made with the first). */
   #owned: Set<Owned> | undefined;
   readonly #baseHeaders: Record<string, string>;
   #templates: TemplateCache | undefined;
-  /** The pipeline withDeadline() runs, bound once here rather than per call. */
-  readonly #run: Run = (ep, path, body, query, options, delivery) =>
-    this.#execute(ep, path, body, query, options, delivery);
+  get #closer(): AbortController {
+    this.#closerController ??= new AbortController();
+    return this.#closerController;
+  }
+
+  /** The pipeline withDeadline() runs, bound once (on the first call) rather than per call. */
+  #runBound: Run | undefined;
+  get #run(): Run {
+    this.#runBound ??= (ep, path, body, query, options, delivery) =>
+      this.#execute(ep, path, body, query, options, delivery);
+    return this.#runBound;
+  }
 
   constructor(options: ResolvedOptions) {
     this.options = options;

@@ -26,7 +26,8 @@ export type IssueHandler = (issue: ValidationIssue) => void;
 
 /** Checks responses for one client: remembers which mismatches it already reported. */
 export class ResponseValidator {
-  private readonly reported = new Set<string>();
+  /** Made with the first issue reported. */
+  private reported: Set<string> | undefined;
 
   constructor(private readonly onIssue: IssueHandler | undefined) {}
 
@@ -50,6 +51,7 @@ export class ResponseValidator {
   report(issue: ValidationIssue): void {
     if (!this.onIssue) return;
     const key = `${issue.operation}\u0000${issue.schemaPath}\u0000${issue.expected}`;
+    this.reported ??= new Set();
     if (this.reported.has(key)) return;
     this.reported.add(key);
     try {

@@ -11,9 +11,6 @@ export function websocket(client: CoreHolder, options?: WebSocketOptions): Matte
   const core = coreOf(client, "websocket");
   // The stream asks for the current user through the client's request pipeline (a catch-up, a token check).
   const host: StreamHost = { _core: core, request: (method, path, init) => rawRequest(core, method, path, init ?? {}) };
-  const ws = new MattermostWebSocket(host, options);
-  // close() closes the client's open streams; a stream closed for good is let go of (and taken back if reopened).
-  core.own(ws);
-  ws.on("statechange", (state) => (state === "closed" ? core.disown(ws) : core.own(ws)));
-  return ws;
+  // The stream registers with the client while it is not closed, so that client.close() closes it.
+  return new MattermostWebSocket(host, options);
 }

@@ -428,6 +428,9 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   #setState(state: WebSocketState): void {
     if (this.#state === state) return;
     this.#state = state;
+    // The client's close() closes its streams: a stream closed for good is let go of (and taken back if reopened).
+    if (state === "closed") this.host._core.disown(this);
+    else this.host._core.own(this);
     this.#emit("statechange", state);
   }
 

@@ -129,16 +129,22 @@ export function resolveOptions(options: WebSocketOptions): ResolvedOptions {
     if (value !== undefined && (typeof value !== "number" || !(value > 0)))
       throw new UsageError(`matterapi: websocket option ${key} must be a positive number`);
   }
-  return {
-    ...DURATIONS,
-    reconnect: true,
-    maxReconnectAttempts: Number.POSITIVE_INFINITY,
-    maxFrameSize: 16 * 1024 * 1024,
-    catchUp: false,
-    authMode: "auto",
-    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
-  } as ResolvedOptions;
+  // The defaults are the prototype and only the options given are own properties: every stream holds one of these.
+  return Object.assign(
+    Object.create(DEFAULT_OPTIONS),
+    Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  ) as ResolvedOptions;
 }
+
+// Not frozen: a frozen prototype's properties could not be overridden by assignment.
+const DEFAULT_OPTIONS: Omit<ResolvedOptions, "WebSocket" | "checkpoint"> = {
+  ...DURATIONS,
+  reconnect: true,
+  maxReconnectAttempts: Number.POSITIVE_INFINITY,
+  maxFrameSize: 16 * 1024 * 1024,
+  catchUp: false,
+  authMode: "auto" as const,
+};
 
 /** setTimeout with the delay clamped to what timers can hold. */
 export function timer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
