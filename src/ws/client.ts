@@ -63,6 +63,8 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
   #generation = 0;
   readonly #delivery: Delivery;
   #checkpoints: CheckpointTracker | undefined;
+  /** Until the first event of a socket arrives (see #onMessage). */
+  #firstFrame = false;
   /** Set by a stored checkpoint: where the first connection's catch-up starts (server ms). */
   #restartFrom: number | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -348,6 +350,7 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
    * reports joins the same catch-up.
    */
   #socketOpened(): void {
+    this.#firstFrame = true;
     if (this.#opened && (this.#options.catchUp || this.#checkpoints) && this.#resume.lastPostAt > 0)
       void this.#delivery.lost(this.#resume.lastPostAt);
   }
@@ -365,6 +368,17 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     }
     const message = frame.message;
     const name = message.event;
+    if (this.#firstFrame) {
+      this.#firstFrame = false;
+      // A socket's first event is its hello (a new connection) or the replay from exactly the seq asked for (a
+      // resume). Any other seq is a new connection whose hello did not arrive (a server that dropped it): its
+      // events cannot be matched to ours, so start over (a new connection, a missed signal, a catch-up).
+      if (name !== "hello" && typeof message.seq === "number" && message.seq !== this.#resume.lastSeq + 1) {
+        this.#resume.startOver();
+        this.#link.closeOwn(4001, "sequence restarted");
+        return;
+      }
+    }
     if (name === "hello") this.#onHello(message.data as unknown as EventData<"hello">, message.broadcast);
     else if (typeof message.seq === "number") {
       if (message.seq <= this.#resume.lastSeq) return; // a replayed event already delivered
