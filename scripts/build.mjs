@@ -12,6 +12,15 @@ import { writeRequireEntries } from "./package-entries.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+/** The browser builds put src/core/node-only.browser.ts in node-only.ts's place (no undici, ws or node: import). */
+const nodeOnlyForBrowsers = {
+  name: "node-only-for-browsers",
+  setup(b) {
+    b.onResolve({ filter: /\/node-only\.js$/ }, (args) => ({
+      path: join(args.resolveDir, args.path.replace(/\.js$/, ".browser.ts")),
+    }));
+  },
+};
 /** What every bundle is built with (see the first build for why). */
 const MINIFY = { sourcemap: false, minifyWhitespace: true, minifySyntax: true, legalComments: "none" };
 
@@ -71,16 +80,7 @@ await build({
   platform: "browser",
   target: "es2022",
   chunkNames: "browser-chunks/[name]-[hash]",
-  plugins: [
-    {
-      name: "node-only-for-browsers",
-      setup(b) {
-        b.onResolve({ filter: /\/node-only\.js$/ }, (args) => ({
-          path: join(args.resolveDir, args.path.replace(/\.js$/, ".browser.ts")),
-        }));
-      },
-    },
-  ],
+  plugins: [nodeOnlyForBrowsers],
   ...MINIFY,
   logLevel: "warning",
 });
@@ -108,18 +108,7 @@ for (const browser of [false, true]) {
     target: "es2022",
     ...(browser ? {} : { external: [...Object.keys(pkg.dependencies), "node:*"] }),
     chunkNames: browser ? "browser-modular-chunks/[name]-[hash]" : "modular-chunks/[name]-[hash]",
-    plugins: browser
-      ? [
-          {
-            name: "node-only-for-browsers",
-            setup(b) {
-              b.onResolve({ filter: /\/node-only\.js$/ }, (args) => ({
-                path: join(args.resolveDir, args.path.replace(/\.js$/, ".browser.ts")),
-              }));
-            },
-          },
-        ]
-      : [],
+    plugins: browser ? [nodeOnlyForBrowsers] : [],
     ...MINIFY,
     logLevel: "warning",
   });
