@@ -10,19 +10,14 @@
  */
 import { POST_PAGE_MAX, walkPostsBefore } from "../core/post-cursor.js";
 import type { Channel, Post, PostList, Team } from "../generated/models/index.js";
+import type { ChannelPosition } from "./checkpoints/types.js";
 import type { ServerEvent } from "./events.js";
 import type { StreamHost } from "./options.js";
-
-/** Where a channel was: its newest post delivered. */
-export interface PostPosition {
-  post_id: string;
-  create_at: number;
-}
 
 /** A lost window: posts created at or after `since` may be lost, or, per channel, those after a known position. */
 export interface LostWindow {
   since: number;
-  positions?: ReadonlyMap<string, PostPosition> | undefined;
+  positions?: ReadonlyMap<string, ChannelPosition> | undefined;
 }
 
 type Request = StreamHost["request"];

@@ -10,7 +10,7 @@ import { CheckpointTracker } from "./checkpoints/tracker.js";
 import type { CheckpointStore } from "./checkpoints/types.js";
 import { Connector, type ConnectorHost } from "./connector.js";
 import { Delivery, type DeliveryTarget } from "./delivery.js";
-import { encodeAction } from "./errors.js";
+import { encodeAction, toError } from "./errors.js";
 import {
   type AnyServerEvent,
   type Broadcast,
@@ -220,7 +220,7 @@ export class MattermostWebSocket implements AsyncIterable<AnyServerEvent> {
     try {
       tracker = await CheckpointTracker.open(store, { onError: (error) => this.#emit("error", error) });
     } catch (error) {
-      this.#fail(error instanceof Error ? error : new Error(String(error)));
+      this.#fail(toError(error));
       return;
     }
     if (generation !== this.#generation || this.#closedByUser) {

@@ -5,7 +5,7 @@
  */
 import { MatterapiError, NoAccessTokenProvided, WebSocketConnectError, WebSocketFrameError } from "../core/errors.js";
 import { isPasswordAuth } from "../core/options.js";
-import { isTransient, stopError, upgradeStatus, WebSocketAuthError } from "./errors.js";
+import { isTransient, stopError, toError, upgradeStatus, WebSocketAuthError } from "./errors.js";
 import type { KeepAlive } from "./keepalive.js";
 import {
   type LifecycleEvents,
@@ -22,8 +22,6 @@ import { SocketEvents } from "./socket-events.js";
 
 /** Failures of a browser-style socket before it opens, while REST answers, before the stream stops. */
 const REFUSED_OPENS = 3;
-
-export const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
 
 /** What the connector needs of the stream that owns it. */
 export interface ConnectorHost {

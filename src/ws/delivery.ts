@@ -10,11 +10,13 @@
  */
 import { MatterapiError } from "../core/errors.js";
 import type { Post } from "../generated/models/index.js";
-import { comparePosts, fetchLostPosts, type LostWindow, type PostPosition } from "./catch-up.js";
+import { comparePosts, fetchLostPosts, type LostWindow } from "./catch-up.js";
+import { RecentWindow } from "./checkpoints/recent-window.js";
 import type { CheckpointTracker } from "./checkpoints/tracker.js";
+import type { ChannelPosition } from "./checkpoints/types.js";
+import { toError } from "./errors.js";
 import type { EventData, ServerEvent } from "./events.js";
 import { type StreamHost, timer } from "./options.js";
-import { RecentIds } from "./queue.js";
 
 /** How many recent post ids the stream remembers to recognise a post it delivered. */
 export const RECENT_POSTS = 5000;
@@ -37,9 +39,10 @@ export interface DeliveryTarget {
 }
 
 export class Delivery {
-  readonly #delivered = new RecentIds(RECENT_POSTS);
+  /** The ids delivered last (made with the first: a stream without catch-up never needs it). */
+  #deliveredIds: RecentWindow | undefined;
   /** Per channel, the newest post delivered: where a catch-up of that channel starts. */
-  #positions: Map<string, PostPosition> | undefined;
+  #positions: Map<string, ChannelPosition> | undefined;
   #waiting: ServerEvent[] = [];
   /** The earliest start of the losses not yet caught up. */
   #lostSince: number | undefined;
@@ -65,6 +68,11 @@ export class Delivery {
      */
     private readonly tracking: boolean,
   ) {}
+
+  get #delivered(): RecentWindow {
+    this.#deliveredIds ??= new RecentWindow(RECENT_POSTS);
+    return this.#deliveredIds;
+  }
 
   /** Whether a catch-up is running (live events wait meanwhile). */
   get catchingUp(): boolean {
@@ -137,7 +145,7 @@ export class Delivery {
       } catch (error) {
         // The window stays lost until a catch-up of it succeeds: try again after a backoff, live events waiting.
         const delay = Math.min(RETRY_FIRST * 2 ** this.#failures++, RETRY_MAX);
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = toError(error).message;
         this.target.error(
           new MatterapiError(`catching up after lost events failed (trying again in ${delay} ms): ${reason}`, {
             cause: error,
@@ -172,8 +180,7 @@ export class Delivery {
   #deliver(event: ServerEvent): void {
     const post = this.tracking && event.event === "posted" ? postOf(event) : undefined;
     if (post) {
-      if (this.#delivered.has(post.id)) return;
-      this.#delivered.add(post.id);
+      if (!this.#delivered.add(post.id)) return;
       const channelId = post.channel_id;
       const position = this.#positions?.get(channelId);
       if (!position || position.create_at < post.create_at)
@@ -204,7 +211,7 @@ export class Delivery {
           tracker.acknowledge(post);
           tracker.setSince(post.create_at);
         } catch (error) {
-          this.target.error(error instanceof Error ? error : new Error(String(error)));
+          this.target.error(toError(error));
         }
       }
     } finally {
@@ -212,7 +219,7 @@ export class Delivery {
     }
   }
 
-  #position(channelId: string, position: PostPosition): void {
+  #position(channelId: string, position: ChannelPosition): void {
     this.#positions ??= new Map();
     this.#positions.set(channelId, position);
   }

@@ -33,6 +33,9 @@ export class WebSocketActionError extends MatterapiError {
  * in server/channels/app/platform/web_conn.go at 02891390310d92b5b7b8276b2b62e62e38032c44). A larger one makes the
  * server close the connection (1009).
  */
+/** Whatever was thrown, as an Error (a message for anything that is not one). */
+export const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
+
 export const SERVER_READ_LIMIT = 8 * 1024;
 
 /** The codes Mattermost's own clients send (4000 ping timeout, 4001 sequence mismatch; api4/websocket.go). */

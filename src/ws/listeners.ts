@@ -3,12 +3,11 @@
  * event named `error` or `statechange` reaches only `*`. In a Map: no name is ever looked up on a prototype.
  * A handler that throws, or an async one that rejects, is reported to `error` and never goes further.
  */
+import { toError } from "./errors.js";
 import type { AnyServerEvent, ServerEvent } from "./events.js";
 import { LIFECYCLE, type LifecycleEvents } from "./options.js";
 
 export type Listener = (event: never) => unknown;
-
-const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
 
 export class Listeners {
   /**

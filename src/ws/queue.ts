@@ -1,34 +1,7 @@
 /**
- * The stream's two small containers: the queue an async iterator reads from, and the bounded set of recent post ids
- * that keeps a catch-up from repeating a post.
+ * The queue an async iterator of the stream reads from.
  */
 import type { AnyServerEvent } from "./events.js";
-
-/**
- * A bounded set of the most recent ids (a ring of them, and a set to look them up). The ring grows as ids come, so
- * that an idle stream does not hold room for thousands of them.
- */
-export class RecentIds {
-  #set: Set<string> | undefined;
-  readonly #ring: string[] = [];
-  #next = 0;
-  constructor(private readonly capacity: number) {}
-  add(id: string): void {
-    this.#set ??= new Set();
-    const set = this.#set;
-    if (set.has(id)) return;
-    if (this.#ring.length < this.capacity) this.#ring.push(id);
-    else {
-      set.delete(this.#ring[this.#next] as string);
-      this.#ring[this.#next] = id;
-      this.#next = (this.#next + 1) % this.capacity;
-    }
-    set.add(id);
-  }
-  has(id: string): boolean {
-    return this.#set?.has(id) ?? false;
-  }
-}
 
 /** An async iterator fed by the stream: events queue up until read; ending lets readers drain what is queued. */
 export class EventQueue implements AsyncIterator<AnyServerEvent> {

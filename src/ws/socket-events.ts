@@ -1,8 +1,7 @@
 /** One socket's events, routed to the connector that opened it. */
 import type { Connector } from "./connector.js";
+import { toError } from "./errors.js";
 import type { RawSocket, SocketHandlers } from "./socket.js";
-
-const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
 
 /**
  * One socket's events, routed to its connector: late events of a socket that is no longer the current one are

@@ -1,13 +1,15 @@
-/** The dedupe window: the last `capacity` post ids, a Set for O(1) lookups and a ring that evicts the oldest. */
+/**
+ * The dedupe window: the last `capacity` post ids, a Set for O(1) lookups and a ring that evicts the oldest. The ring
+ * grows as ids come, so that an idle stream does not hold room for thousands of them. Used by the stream's delivery
+ * (ids delivered) and by the checkpoint tracker (ids acknowledged).
+ */
 export class RecentWindow {
   private readonly ids = new Set<string>();
-  private readonly ring: string[];
-  /** Where the next id goes, which is the oldest once the ring is full. */
+  private readonly ring: string[] = [];
+  /** Where the next id goes once the ring is full, which is the oldest. */
   private head = 0;
 
-  constructor(readonly capacity: number) {
-    this.ring = new Array<string>(capacity);
-  }
+  constructor(readonly capacity: number) {}
 
   get size(): number {
     return this.ids.size;
@@ -20,9 +22,12 @@ export class RecentWindow {
   /** Adds `id` (evicting the oldest when full); false when it is in the window already. */
   add(id: string): boolean {
     if (this.ids.has(id)) return false;
-    if (this.ids.size === this.capacity) this.ids.delete(this.ring[this.head]);
-    this.ring[this.head] = id;
-    this.head = (this.head + 1) % this.capacity;
+    if (this.ring.length < this.capacity) this.ring.push(id);
+    else {
+      this.ids.delete(this.ring[this.head] as string);
+      this.ring[this.head] = id;
+      this.head = (this.head + 1) % this.capacity;
+    }
     this.ids.add(id);
     return true;
   }
