@@ -146,42 +146,70 @@ export function cleanDoc(text: string | undefined): string[] {
   return lines.filter((l, i) => l.trim() !== "" || (i > 0 && lines[i - 1].trim() !== ""));
 }
 
+/** A runtime schema as data: plain values, with a reference to a component as `{ $ref: name }`. */
+export type RuntimeNode = { [key: string]: unknown };
+
 /**
- * The runtime schema: the validation-relevant keywords only (no descriptions or examples), with each $ref
- * written as a reference to the component's constant so that shared schemas are shared objects at run time.
+ * The runtime schema as data: the validation-relevant keywords only (no descriptions or examples). Each $ref
+ * becomes what `ref` makes of the component's name (by default a `{ $ref: name }` marker), so that one walk feeds
+ * both outputs: source (printSchema: each marker a reference to the component's constant, so that shared
+ * schemas are shared objects at run time) and JSON text (the client's tables, parsed on first use).
  */
-export function runtimeSchema(schema: SchemaObject, refExpr: (name: string) => string, refs?: Set<string>): string {
-  if (!schema || typeof schema !== "object") return "{}";
-  const ref = refName(schema);
-  if (ref) {
-    refs?.add(ref);
-    const target = refExpr(ref);
-    return schema.nullable === true ? `{ nullable: true, allOf: [${target}] }` : target;
+export function runtimeNode(
+  schema: SchemaObject,
+  ref: (name: string) => RuntimeNode = (name) => ({ $ref: name }),
+  refs?: Set<string>,
+): RuntimeNode {
+  if (!schema || typeof schema !== "object") return {};
+  const name = refName(schema);
+  if (name) {
+    refs?.add(name);
+    return schema.nullable === true ? { nullable: true, allOf: [ref(name)] } : ref(name);
   }
-  const out: string[] = [];
-  const add = (key: string, value: string) => out.push(`${key}: ${value}`);
+  const walk = (inner: SchemaObject) => runtimeNode(inner, ref, refs);
+  const out: RuntimeNode = {};
   const type = effectiveType(schema);
-  if (type) add("type", JSON.stringify(type));
-  if (schema.nullable === true) add("nullable", "true");
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) add("enum", JSON.stringify(schema.enum));
-  if (type === "array") add("items", runtimeSchema(schema.items, refExpr, refs));
+  if (type) out.type = type;
+  if (schema.nullable === true) out.nullable = true;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) out.enum = schema.enum;
+  if (type === "array") out.items = walk(schema.items);
   if (schema.properties && typeof schema.properties === "object") {
-    const props = Object.entries<SchemaObject>(schema.properties).map(
-      ([key, value]) => `${JSON.stringify(key)}: ${runtimeSchema(value, refExpr, refs)}`,
+    out.properties = Object.fromEntries(
+      Object.entries<SchemaObject>(schema.properties).map(([key, value]) => [key, walk(value)]),
     );
-    add("properties", `{ ${props.join(", ")} }`);
     const required = (schema.required ?? []).filter((r: string) => r in schema.properties);
-    if (required.length > 0) add("required", JSON.stringify(required));
+    if (required.length > 0) out.required = required;
   }
   if (schema.additionalProperties && typeof schema.additionalProperties === "object") {
-    add("additionalProperties", runtimeSchema(schema.additionalProperties, refExpr, refs));
+    out.additionalProperties = walk(schema.additionalProperties);
   }
   for (const key of ["allOf", "oneOf", "anyOf"]) {
-    if (Array.isArray(schema[key]) && schema[key].length > 0) {
-      add(key, `[${schema[key].map((s: SchemaObject) => runtimeSchema(s, refExpr, refs)).join(", ")}]`);
-    }
+    if (Array.isArray(schema[key]) && schema[key].length > 0) out[key] = schema[key].map(walk);
   }
+  return out;
+}
+
+/** A runtime node as a TypeScript object literal; `refExpr` writes each `{ $ref: name }` marker. */
+export function printSchema(node: RuntimeNode, refExpr: (name: string) => string): string {
+  if (typeof node.$ref === "string" && Object.keys(node).length === 1) return refExpr(node.$ref);
+  const print = (inner: unknown) => printSchema(inner as RuntimeNode, refExpr);
+  const out = Object.entries(node).map(([key, value]) => {
+    if (key === "properties") {
+      const props = Object.entries(value as RuntimeNode).map(([k, v]) => `${JSON.stringify(k)}: ${print(v)}`);
+      return `${key}: { ${props.join(", ")} }`;
+    }
+    if (key === "items" || key === "additionalProperties") return `${key}: ${print(value)}`;
+    if (key === "allOf" || key === "oneOf" || key === "anyOf") {
+      return `${key}: [${(value as unknown[]).map(print).join(", ")}]`;
+    }
+    return `${key}: ${JSON.stringify(value)}`;
+  });
   return out.length > 0 ? `{ ${out.join(", ")} }` : "{}";
+}
+
+/** The runtime schema as a TypeScript object literal (runtimeNode, then printSchema). */
+export function runtimeSchema(schema: SchemaObject, refExpr: (name: string) => string, refs?: Set<string>): string {
+  return printSchema(runtimeNode(schema, undefined, refs), refExpr);
 }
 
 function effectiveType(schema: SchemaObject): string | undefined {

@@ -4,7 +4,17 @@
  */
 
 import { emitFunctions } from "./emit-functions.js";
-import { cleanDoc, directRefs, docComment, runtimeSchema, type TypeContext, tsType } from "./emit-schema.js";
+import {
+  cleanDoc,
+  directRefs,
+  docComment,
+  printSchema,
+  type RuntimeNode,
+  runtimeNode,
+  runtimeSchema,
+  type TypeContext,
+  tsType,
+} from "./emit-schema.js";
 import { type Locator, located } from "./load-spec.js";
 import type { Model, Operation, Parameter, SchemaObject } from "./model.js";
 import { refName } from "./model.js";
@@ -99,7 +109,8 @@ export function emit(model: Model): { files: Files; warnings: string[] } {
   }
 
   const home = componentHomes(model);
-  files.set("schemas.ts", emitComponentSchemas(model.schemas, warnings, model.locate));
+  const components = componentNodes(model.schemas, warnings, model.locate);
+  files.set("schemas.ts", emitComponentSchemas(components));
   const modelFiles = [...new Set([...groupNames, ...(home.size ? [...home.values()] : [])])].sort();
   for (const file of modelFiles) {
     const components = componentNames.filter((n) => home.get(n) === file);
@@ -107,10 +118,12 @@ export function emit(model: Model): { files: Files; warnings: string[] } {
   }
   files.set("models/index.ts", `${HEADER}\n${modelFiles.map((f) => `export type * from "./${f}.js";`).join("\n")}\n`);
   for (const group of groupNames) {
-    files.set(`groups/${group}.ts`, emitGroup(group, planned.get(group) ?? [], inlineByGroup.get(group) ?? []));
+    files.set(`groups/${group}.ts`, emitGroup(group, planned.get(group) ?? []));
   }
   files.set("groups/index.ts", emitGroupIndex(groupNames));
-  files.set("response-schemas.ts", emitResponseSchemas(groupNames, inlineByGroup));
+  const responses = responseNodes(groupNames, inlineByGroup);
+  files.set("response-schemas.ts", emitResponseSchemas(responses));
+  files.set("client-schemas.ts", emitClientSchemas(components, responses));
   const functionGroups = groupNames.map((group) => ({ group, plans: planned.get(group) ?? [] }));
   for (const [name, text] of emitFunctions(functionGroups, true, "functions", warnings)) files.set(name, text);
   for (const [name, text] of emitFunctions(functionGroups, false, "functions-unvalidated")) files.set(name, text);
@@ -155,23 +168,30 @@ function componentHomes(model: Model): Map<string, string> {
   return home;
 }
 
-function emitComponentSchemas(schemas: Record<string, SchemaObject>, warnings: string[], locate?: Locator): string {
-  const order = topologicalOrder(schemas, warnings, locate);
+/** The runtime schema of each component, titled, in dependency order. */
+function componentNodes(
+  schemas: Record<string, SchemaObject>,
+  warnings: string[],
+  locate?: Locator,
+): [string, RuntimeNode][] {
+  const declared = new Set<string>();
+  return topologicalOrder(schemas, warnings, locate).map((name) => {
+    // A schema that refers back to itself (CommandResponse.extra_responses, AutocompleteData.subcommands) cannot
+    // be one constant: the inner reference is left unchecked ({}), the outer level is checked.
+    const node = runtimeNode(schemas[name], (ref) => (declared.has(ref) ? { $ref: ref } : {}));
+    declared.add(name);
+    return [name, { title: name, ...node }];
+  });
+}
+
+function emitComponentSchemas(components: [string, RuntimeNode][]): string {
   const lines = [
     HEADER,
     "// Runtime schemas of the spec's components (validation keywords only), in dependency order.",
     'import type { Schema } from "../core/schema.js";',
     "",
   ];
-  const declared = new Set<string>();
-  for (const name of order) {
-    // A schema that refers back to itself (CommandResponse.extra_responses, AutocompleteData.subcommands) cannot
-    // be one constant: the inner reference is left unchecked ({}), the outer level is checked.
-    const body = runtimeSchema(schemas[name], (ref) => (declared.has(ref) ? ref : "{}"));
-    declared.add(name);
-    const titled = body === "{}" ? `{ title: "${name}" }` : `{ title: "${name}", ${body.slice(2)}`;
-    lines.push(`export const ${name}: Schema = ${titled};`);
-  }
+  for (const [name, node] of components) lines.push(`export const ${name}: Schema = ${printSchema(node, (r) => r)};`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -329,51 +349,59 @@ export function methodDoc(op: Operation, args: Arg[], pad: string): string {
   return docComment(lines.join("\n"), pad);
 }
 
-/** An operation's Endpoint as source; `schemas: false` leaves the response schema out (no validation). */
-export function endpointLiteral(plan: PlannedOperation, schemas = true): string {
+/**
+ * An operation's Endpoint as data; `schema` names its response schema (a component's, or an inline response's),
+ * and `schemas: false` leaves it out (no validation).
+ */
+export function endpointData(plan: PlannedOperation, schemas = true): Record<string, unknown> {
   const { op } = plan;
-  const parts = [`id: ${JSON.stringify(op.id)}`, `method: "${op.method}"`, `path: ${JSON.stringify(op.path)}`];
-  if (op.body) parts.push(`body: "${op.body.kind}"`);
+  const data: Record<string, unknown> = { id: op.id, method: op.method, path: op.path };
+  if (op.body) data.body = op.body.kind;
   // The client refuses a call without the body the spec requires, instead of sending an empty request.
-  if (op.body?.required) parts.push("bodyRequired: true");
-  if (plan.queryType) parts.push("query: true");
-  parts.push(`response: "${op.response.kind}"`);
-  if (op.response.kind === "json" && schemas) {
-    parts.push(`schema: ${plan.inlineResponse ? `R.${plan.inlineResponse}` : `S.${plan.responseType}`}`);
-  }
-  if (!op.authenticated) parts.push("auth: false");
+  if (op.body?.required) data.bodyRequired = true;
+  if (plan.queryType) data.query = true;
+  data.response = op.response.kind;
+  if (op.response.kind === "json" && schemas) data.schema = plan.inlineResponse ?? plan.responseType;
+  if (!op.authenticated) data.auth = false;
+  return data;
+}
+
+/** An operation's Endpoint as source: the response schema is the constant of schemas.ts or response-schemas.ts. */
+export function endpointLiteral(plan: PlannedOperation, schemas = true): string {
+  const parts = Object.entries(endpointData(plan, schemas)).map(([key, value]) => {
+    if (key !== "schema") return `${key}: ${JSON.stringify(value)}`;
+    return `schema: ${plan.inlineResponse ? "R" : "S"}.${value}`;
+  });
   return `{ ${parts.join(", ")} }`;
 }
 
 /**
- * A group module: its endpoint table (the only runtime code: the client builds `client.<group>` from it on first
- * use) and an interface with one documented method per operation (types only, erased at build).
+ * A group module: its endpoint table as JSON text (the only runtime code: the client parses it and builds
+ * `client.<group>` from it on first use, core/group-tables.ts) and an interface with one documented method per
+ * operation (types only, erased at build).
  */
-function emitGroup(group: string, plans: PlannedOperation[], inline: InlineType[]): string {
+function emitGroup(group: string, plans: PlannedOperation[]): string {
   const apiName = groupClassName(group);
   const lines: string[] = [HEADER];
   const usesBinary = plans.some((p) => p.op.response.kind === "binary");
   const usesUploadable = plans.some((p) => p.op.body?.kind === "binary");
-  const usesComponents = plans.some((p) => p.op.response.kind === "json" && !p.inlineResponse);
   const coreTypes = ["ApiPromise", ...(usesBinary ? ["BinaryPromise"] : []), "RequestOptions"];
   lines.push(`import type { ${coreTypes.join(", ")} } from "../../core/api-promise.js";`);
-  lines.push(`import type { GroupTable } from "../../core/group.js";`);
   if (usesUploadable) lines.push(`import type { Uploadable } from "../../core/uploads.js";`);
-  const usesInline = inline.some((i) => i.direction === "response");
-  if (usesComponents) lines.push(`import * as S from "../schemas.js";`);
-  if (usesInline) lines.push(`import * as R from "../response-schemas.js";`);
   lines.push(`import type * as M from "../models/index.js";`, "");
 
   const iterators = iteratorNames(plans);
-
-  lines.push(`/** The endpoints of {@link ${apiName}}: the client builds \`client.${group}\` from this table. */`);
-  lines.push(`export const ${group}Endpoints: GroupTable = {`);
+  const entries: string[] = [];
   for (const plan of plans) {
-    lines.push(`  ${plan.op.name}: ${endpointLiteral(plan)},`);
+    entries.push(`${JSON.stringify(plan.op.name)}:${JSON.stringify(endpointData(plan))}`);
     const iterator = iterators.get(plan);
-    if (iterator) lines.push(`  ${iterator}: { iterate: "${plan.op.name}", pager: ${JSON.stringify(plan.op.pager)} },`);
+    if (iterator)
+      entries.push(`${JSON.stringify(iterator)}:${JSON.stringify({ iterate: plan.op.name, pager: plan.op.pager })}`);
   }
-  lines.push("};", "");
+  lines.push(
+    `/** The endpoints of {@link ${apiName}} as JSON text (schemas by name, client-schemas.ts): \`client.${group}\`'s table. */`,
+  );
+  lines.push(`export const ${group}Endpoints = ${jsonTemplate(`{\n${entries.join(",\n")}\n}`)};`, "");
 
   lines.push(
     `/** Operations tagged ${JSON.stringify(plans[0]?.op.tags[0] ?? group)} in the spec: \`client.${group}\`. */`,
@@ -445,11 +473,22 @@ function pagerItemType(plan: PlannedOperation): string {
   return `${response}[number]`;
 }
 
+/** The runtime schema of each inline response schema, named like its type (GetUsersResponse). */
+function responseNodes(groups: string[], inlineByGroup: Map<string, InlineType[]>): [string, RuntimeNode][] {
+  const nodes: [string, RuntimeNode][] = [];
+  for (const group of groups) {
+    for (const item of inlineByGroup.get(group) ?? []) {
+      if (item.direction === "response") nodes.push([item.name, runtimeNode(item.schema)]);
+    }
+  }
+  return nodes;
+}
+
 /**
- * Runtime schemas of the inline response schemas (an array of users, a small object), named like their types
- * (GetUsersResponse). Separate constants, so that a bundle keeps only those of the operations it calls.
+ * Runtime schemas of the inline response schemas. Separate constants, so that a bundle of matterapi/operations
+ * keeps only those of the operations it calls.
  */
-function emitResponseSchemas(groups: string[], inlineByGroup: Map<string, InlineType[]>): string {
+function emitResponseSchemas(responses: [string, RuntimeNode][]): string {
   const lines = [
     HEADER,
     "// Runtime schemas of the inline response schemas, one constant each (a bundler drops those not used).",
@@ -457,25 +496,47 @@ function emitResponseSchemas(groups: string[], inlineByGroup: Map<string, Inline
     'import * as S from "./schemas.js";',
     "",
   ];
-  for (const group of groups) {
-    for (const item of inlineByGroup.get(group) ?? []) {
-      if (item.direction !== "response") continue;
-      lines.push(`export const ${item.name}: Schema = ${runtimeSchema(item.schema, (r) => `S.${r}`)};`);
-    }
+  for (const [name, node] of responses) {
+    lines.push(`export const ${name}: Schema = ${printSchema(node, (r) => `S.${r}`)};`);
   }
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The same schemas (components, then inline responses) as JSON text for the client's endpoint tables, which name
+ * their response schemas (core/group-tables.ts parses it on the first use of a group). A string literal costs next
+ * to nothing when matterapi is imported; the same schemas as ~350 object literals cost several milliseconds.
+ */
+function emitClientSchemas(components: [string, RuntimeNode][], responses: [string, RuntimeNode][]): string {
+  const entries = [...components, ...responses].map(
+    ([name, node]) => `${JSON.stringify(name)}:${JSON.stringify(node)}`,
+  );
+  return [
+    HEADER,
+    '// The runtime schemas of schemas.ts and response-schemas.ts as JSON text, by name; a reference is {"$ref":name}.',
+    `export const clientSchemas = ${jsonTemplate(`{\n${entries.join(",\n")}\n}`)};`,
+    "",
+    "/** The components' names (matterapi's `schemas`: one getter each). */",
+    `export const componentNames = [${components.map(([name]) => JSON.stringify(name)).join(", ")}] as const;`,
+    "",
+  ].join("\n");
+}
+
+/** JSON text as a template literal (one entry per line, so that a diff of the generated code stays readable). */
+function jsonTemplate(json: string): string {
+  return `\`${json.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${")}\``;
+}
+
 function emitGroupIndex(groups: string[]): string {
-  const lines = [HEADER];
+  const lines = [HEADER, 'import { lazyTables } from "../../core/group-tables.js";'];
   for (const g of groups) lines.push(`import { ${g}Endpoints, type ${groupClassName(g)} } from "./${g}.js";`);
   lines.push(
     "",
-    "/** The endpoint table of every group, by the name the group has on a client (`client.users`, ...). */",
+    "/** The endpoint table of every group, by the name the group has on a client (`client.users`, ...), parsed on first use. */",
   );
-  lines.push("export const groupTables = {");
+  lines.push("export const groupTables = /*#__PURE__*/ lazyTables({");
   for (const g of groups) lines.push(`  ${propertyKey(g)}: ${g}Endpoints,`);
-  lines.push("} as const;", "");
+  lines.push("});", "");
   lines.push("/** The groups as properties of a client. */");
   lines.push("export interface Groups {");
   for (const g of groups) lines.push(`  readonly ${propertyKey(g)}: ${groupClassName(g)};`);

@@ -30,6 +30,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./core/errors.js";
+export { schemas } from "./core/group-tables.js";
 export {
   type ClientOptions,
   type CookieAuth,
@@ -47,7 +48,6 @@ export { fromPath, type NamedFile, toFile, type Uploadable, type Uploads } from 
 export type { IssueHandler, ValidationMode } from "./core/validation.js";
 export type * from "./generated/groups/index.js";
 export type * from "./generated/models/index.js";
-export * as schemas from "./generated/schemas.js";
 export { CheckpointError } from "./ws/checkpoints/errors.js";
 export { MemoryCheckpointStore } from "./ws/checkpoints/memory-store.js";
 export { type AcknowledgedPost, CheckpointTracker, type CheckpointTrackerOptions } from "./ws/checkpoints/tracker.js";
