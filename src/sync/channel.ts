@@ -8,10 +8,9 @@
  * answer), and the call's own deadline. Any of them fails the call at once; a worker that died fails every later
  * call at once too.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { MessagePort, Worker } from "node:worker_threads";
 import { SyncWorkerError, UsageError } from "../core/errors.js";
+import { nodeBuiltin } from "../core/node-builtins.js";
 import type { ClientOptions, ResolvedOptions } from "../core/options.js";
 import { ResponseValidator, type ValidationMode } from "../core/validation.js";
 import {
@@ -38,6 +37,8 @@ export const workerFile: { url: URL | undefined } = { url: undefined };
 
 /** The worker file: the bundle's sync-worker.js next to this module, or (from the TypeScript sources) worker.ts. */
 function startWorker(options: ConstructorParameters<typeof Worker>[1]): Worker {
+  const { existsSync } = nodeBuiltin("node:fs");
+  const { fileURLToPath } = nodeBuiltin("node:url");
   let load: string | undefined;
   const candidates = workerFile.url ? [workerFile.url] : ["./sync-worker.js", "../sync-worker.js"].map(here);
   for (const url of candidates) {
@@ -68,7 +69,8 @@ ${load}.catch((error) => {
   Atomics.store(status, ${STATUS.state}, ${WORKER.dead});
   Atomics.notify(status, ${STATUS.state});
 });`;
-  return new Worker(bootstrap, { ...options, eval: true });
+  const threads = nodeBuiltin("node:worker_threads");
+  return new threads.Worker(bootstrap, { ...options, eval: true });
 }
 
 function here(path: string): URL {
@@ -98,6 +100,7 @@ export class Channel {
     this.#onIssue = onValidationIssue;
     this.#targets = [resolved.baseUrl, ...(resolved.proxy ? [resolved.proxy.url] : [])];
     this.decoder = { mode: options.validation ?? "lenient", validator: new ResponseValidator(onValidationIssue) };
+    const { MessageChannel } = nodeBuiltin("node:worker_threads");
     const channel = new MessageChannel();
     this.#port = channel.port1;
     this.#worker = startWorker({
@@ -136,6 +139,7 @@ export class Channel {
       return { text: text.slice(newline + 1), contentType: text.slice(0, newline) || undefined } as T;
     }
     // The reply was posted before the flag was set, so it is on the port (receiving it may take a moment).
+    const { receiveMessageOnPort } = nodeBuiltin("node:worker_threads");
     let message: { message: Reply } | undefined;
     for (let tries = 0; ; tries++) {
       message = receiveMessageOnPort(this.#port) as { message: Reply } | undefined;

@@ -6,7 +6,7 @@
  *   matterapi-checkpoint v1 sha256:<64 hex digits> bytes:<length of the JSON>
  *   {"version":1,"channels":{...},"recent":[...],"since":...}
  */
-import { createHash } from "node:crypto";
+import { nodeBuiltin } from "../../core/node-builtins.js";
 import { CheckpointError, RECOVERY_HINT } from "./errors.js";
 import type { CheckpointState } from "./types.js";
 import { validateCheckpointState } from "./validate.js";
@@ -19,7 +19,7 @@ const VERSION = /^matterapi-checkpoint v(\d{1,9}) /;
 const MAX_HEADER = 256;
 
 function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+  return nodeBuiltin("node:crypto").createHash("sha256").update(bytes).digest("hex");
 }
 
 /** The file's bytes for a state (validated: a store never writes what it could not read back). */

@@ -3,9 +3,7 @@
  * write one checkpoint by mistake: each would overwrite the other's positions and posts would repeat or be skipped.
  * The lock holds the owner's pid and host; one left by a process that died (kill -9, power loss) is taken over.
  */
-import { randomBytes } from "node:crypto";
-import { link, open, readFile, unlink } from "node:fs/promises";
-import { hostname } from "node:os";
+import { nodeBuiltin } from "../../core/node-builtins.js";
 import { CheckpointError } from "./errors.js";
 
 interface LockOwner {
@@ -30,7 +28,7 @@ export function processAlive(pid: number): boolean {
 
 async function readOwner(lockPath: string): Promise<LockOwner | undefined> {
   try {
-    const text = await readFile(lockPath, { encoding: "utf8", flag: "r" });
+    const text = await nodeBuiltin("node:fs/promises").readFile(lockPath, { encoding: "utf8", flag: "r" });
     if (text.length > 1024) return undefined;
     const value = JSON.parse(text) as Partial<LockOwner>;
     if (Number.isSafeInteger(value.pid) && typeof value.host === "string" && typeof value.token === "string") {
@@ -50,7 +48,11 @@ export class FileLock {
 
   /** Takes the lock at `lockPath` for `checkpointPath`, or throws a CheckpointError saying who holds it. */
   static async acquire(lockPath: string, checkpointPath: string): Promise<FileLock> {
-    const owner: LockOwner = { pid: process.pid, host: hostname(), token: randomBytes(8).toString("hex") };
+    const owner: LockOwner = {
+      pid: process.pid,
+      host: nodeBuiltin("node:os").hostname(),
+      token: nodeBuiltin("node:crypto").randomBytes(8).toString("hex"),
+    };
     const refuse = (who: string) =>
       new CheckpointError(
         `checkpoint file ${checkpointPath} is in use by ${who} (lock file ${lockPath}); two streams must not share ` +
@@ -74,6 +76,7 @@ export class FileLock {
     owner: LockOwner,
     refuse: (who: string) => CheckpointError,
   ): Promise<FileLock> {
+    const { link, open, unlink } = nodeBuiltin("node:fs/promises");
     for (let attempt = 0; attempt < 3; attempt++) {
       // The lock's content is written before it exists under its name (link is atomic and fails if the name is
       // taken), so a reader never sees a half-written lock.
@@ -117,7 +120,7 @@ export class FileLock {
     heldHere.delete(this.path);
     try {
       const holder = await readOwner(this.path);
-      if (holder?.token === this.owner.token) await unlink(this.path);
+      if (holder?.token === this.owner.token) await nodeBuiltin("node:fs/promises").unlink(this.path);
     } catch {
       // Gone already: nothing to release.
     }

@@ -4,9 +4,8 @@
  * then the folder is fsynced so that the rename itself is on disk. A reader sees the old file or the new one, never
  * a mix; the checksum in the file catches what a broken disk or a copy gone wrong does anyway.
  */
-import { randomBytes } from "node:crypto";
-import { open, readdir, rename, stat, unlink } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import type { FileHandle } from "node:fs/promises";
+import { nodeBuiltin } from "../../core/node-builtins.js";
 import { CheckpointError } from "./errors.js";
 import { decodeCheckpoint, encodeCheckpoint } from "./file-format.js";
 import { FileLock, processAlive } from "./file-lock.js";
@@ -59,6 +58,7 @@ export class FileCheckpointStore implements CheckpointStore {
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 1024) {
       throw new CheckpointError(`maxBytes must be an integer of at least 1024, not ${String(maxBytes)}`);
     }
+    const { dirname, resolve } = nodeBuiltin("node:path");
     this.path = resolve(path);
     this.directory = dirname(this.path);
     this.maxBytes = maxBytes;
@@ -68,9 +68,9 @@ export class FileCheckpointStore implements CheckpointStore {
 
   async load(): Promise<CheckpointState | undefined> {
     await this.ready();
-    let handle: Awaited<ReturnType<typeof open>>;
+    let handle: FileHandle;
     try {
-      handle = await open(this.path, "r");
+      handle = await nodeBuiltin("node:fs/promises").open(this.path, "r");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw ioError("cannot open checkpoint file", this.path, error);
@@ -157,7 +157,7 @@ export class FileCheckpointStore implements CheckpointStore {
     let problem: string | undefined;
     let cause: unknown;
     try {
-      if (!(await stat(this.directory)).isDirectory()) problem = "is not a folder";
+      if (!(await nodeBuiltin("node:fs/promises").stat(this.directory)).isDirectory()) problem = "is not a folder";
     } catch (error) {
       cause = error;
       const code = (error as NodeJS.ErrnoException).code;
@@ -189,10 +189,13 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   private tempPattern(): RegExp {
-    return new RegExp(`^\\.${escapeRegExp(basename(this.path))}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
+    const name = nodeBuiltin("node:path").basename(this.path);
+    return new RegExp(`^\\.${escapeRegExp(name)}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
   }
 
   private async removeStaleTemps(): Promise<void> {
+    const { readdir, unlink } = nodeBuiltin("node:fs/promises");
+    const { join } = nodeBuiltin("node:path");
     let names: string[];
     try {
       names = await readdir(this.directory);
@@ -229,7 +232,10 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   private async writeAtomically(bytes: Buffer): Promise<void> {
-    const temp = join(this.directory, `.${basename(this.path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+    const { open, rename, unlink } = nodeBuiltin("node:fs/promises");
+    const { basename, join } = nodeBuiltin("node:path");
+    const suffix = nodeBuiltin("node:crypto").randomBytes(6).toString("hex");
+    const temp = join(this.directory, `.${basename(this.path)}.${process.pid}.${suffix}.tmp`);
     try {
       const handle = await open(temp, "wx", this.mode);
       try {
@@ -249,7 +255,7 @@ export class FileCheckpointStore implements CheckpointStore {
   /** Puts the rename on disk. Windows cannot open a folder for this; its rename is durable by other means. */
   private async syncDirectory(): Promise<void> {
     if (process.platform === "win32") return;
-    const handle = await open(this.directory, "r");
+    const handle = await nodeBuiltin("node:fs/promises").open(this.directory, "r");
     try {
       await handle.sync();
     } finally {
