@@ -401,7 +401,7 @@ function emitGroup(group: string, plans: PlannedOperation[]): string {
   lines.push(
     `/** The endpoints of {@link ${apiName}} as JSON text (schemas by name, client-schemas.ts): \`client.${group}\`'s table. */`,
   );
-  lines.push(`export const ${group}Endpoints = ${jsonTemplate(`{\n${entries.join(",\n")}\n}`)};`, "");
+  lines.push(`export const ${group}Endpoints: string = ${jsonTemplate(`{\n${entries.join(",\n")}\n}`)};`, "");
 
   lines.push(
     `/** Operations tagged ${JSON.stringify(plans[0]?.op.tags[0] ?? group)} in the spec: \`client.${group}\`. */`,
@@ -514,7 +514,7 @@ function emitClientSchemas(components: [string, RuntimeNode][], responses: [stri
   return [
     HEADER,
     '// The runtime schemas of schemas.ts and response-schemas.ts as JSON text, by name; a reference is {"$ref":name}.',
-    `export const clientSchemas = ${jsonTemplate(`{\n${entries.join(",\n")}\n}`)};`,
+    `export const clientSchemas: string = ${jsonTemplate(`{\n${entries.join(",\n")}\n}`)};`,
     "",
     "/** The components' names (matterapi's `schemas`: one getter each). */",
     `export const componentNames = [${components.map(([name]) => JSON.stringify(name)).join(", ")}] as const;`,

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link AccessControlApi} as JSON text (schemas by name, client-schemas.ts): `client.accessControl`'s table. */
-export const accessControlEndpoints = `{
+export const accessControlEndpoints: string = `{
 "createAccessControlPolicy":{"id":"CreateAccessControlPolicy","method":"PUT","path":"/api/v4/access_control_policies","body":"json","bodyRequired":true,"response":"json","schema":"AccessControlPolicy"},
 "checkAccessControlPolicyExpression":{"id":"CheckAccessControlPolicyExpression","method":"POST","path":"/api/v4/access_control_policies/cel/check","body":"json","bodyRequired":true,"response":"json","schema":"CheckAccessControlPolicyExpressionResponse"},
 "validateExpressionAgainstRequester":{"id":"ValidateExpressionAgainstRequester","method":"POST","path":"/api/v4/access_control_policies/cel/validate_requester","body":"json","bodyRequired":true,"response":"json","schema":"ValidateExpressionAgainstRequesterResponse"},

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link AgentsApi} as JSON text (schemas by name, client-schemas.ts): `client.agents`'s table. */
-export const agentsEndpoints = `{
+export const agentsEndpoints: string = `{
 "getAgents":{"id":"GetAgents","method":"GET","path":"/api/v4/agents","response":"json","schema":"AgentsResponse"},
 "getLLMServices":{"id":"GetLLMServices","method":"GET","path":"/api/v4/llmservices","response":"json","schema":"ServicesResponse"}
 }`;

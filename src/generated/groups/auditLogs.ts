@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link AuditLogsApi} as JSON text (schemas by name, client-schemas.ts): `client.auditLogs`'s table. */
-export const auditLogsEndpoints = `{
+export const auditLogsEndpoints: string = `{
 "addAuditLogCertificate":{"id":"AddAuditLogCertificate","method":"POST","path":"/api/v4/audit_logs/certificate","body":"multipart","response":"json","schema":"StatusOK"},
 "removeAuditLogCertificate":{"id":"RemoveAuditLogCertificate","method":"DELETE","path":"/api/v4/audit_logs/certificate","response":"json","schema":"StatusOK"}
 }`;

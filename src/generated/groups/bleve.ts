@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link BleveApi} as JSON text (schemas by name, client-schemas.ts): `client.bleve`'s table. */
-export const bleveEndpoints = `{
+export const bleveEndpoints: string = `{
 "purgeBleveIndexes":{"id":"PurgeBleveIndexes","method":"POST","path":"/api/v4/bleve/purge_indexes","response":"json","schema":"StatusOK"}
 }`;
 

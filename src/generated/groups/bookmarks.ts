@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link BookmarksApi} as JSON text (schemas by name, client-schemas.ts): `client.bookmarks`'s table. */
-export const bookmarksEndpoints = `{
+export const bookmarksEndpoints: string = `{
 "listChannelBookmarksForChannel":{"id":"ListChannelBookmarksForChannel","method":"GET","path":"/api/v4/channels/{channel_id}/bookmarks","query":true,"response":"json","schema":"ListChannelBookmarksForChannelResponse"},
 "createChannelBookmark":{"id":"CreateChannelBookmark","method":"POST","path":"/api/v4/channels/{channel_id}/bookmarks","body":"json","bodyRequired":true,"response":"json","schema":"ChannelBookmarkWithFileInfo"},
 "deleteChannelBookmark":{"id":"DeleteChannelBookmark","method":"DELETE","path":"/api/v4/channels/{channel_id}/bookmarks/{bookmark_id}","response":"json","schema":"ChannelBookmarkWithFileInfo"},

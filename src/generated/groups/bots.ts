@@ -3,7 +3,7 @@ import type { ApiPromise, BinaryPromise, RequestOptions } from "../../core/api-p
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link BotsApi} as JSON text (schemas by name, client-schemas.ts): `client.bots`'s table. */
-export const botsEndpoints = `{
+export const botsEndpoints: string = `{
 "convertUserToBot":{"id":"ConvertUserToBot","method":"POST","path":"/api/v4/users/{user_id}/convert_to_bot","response":"json","schema":"Bot"},
 "getBots":{"id":"GetBots","method":"GET","path":"/api/v4/bots","query":true,"response":"json","schema":"GetBotsResponse"},
 "iterBots":{"iterate":"getBots","pager":{"kind":"page"}},

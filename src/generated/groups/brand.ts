@@ -3,7 +3,7 @@ import type { ApiPromise, BinaryPromise, RequestOptions } from "../../core/api-p
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link BrandApi} as JSON text (schemas by name, client-schemas.ts): `client.brand`'s table. */
-export const brandEndpoints = `{
+export const brandEndpoints: string = `{
 "getBrandImage":{"id":"GetBrandImage","method":"GET","path":"/api/v4/brand/image","response":"binary"},
 "uploadBrandImage":{"id":"UploadBrandImage","method":"POST","path":"/api/v4/brand/image","body":"multipart","response":"json","schema":"StatusOK"},
 "deleteBrandImage":{"id":"DeleteBrandImage","method":"DELETE","path":"/api/v4/brand/image","response":"json","schema":"StatusOK"}

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link ChannelsApi} as JSON text (schemas by name, client-schemas.ts): `client.channels`'s table. */
-export const channelsEndpoints = `{
+export const channelsEndpoints: string = `{
 "getAllChannels":{"id":"GetAllChannels","method":"GET","path":"/api/v4/channels","query":true,"response":"json","schema":"ChannelListWithTeamData"},
 "iterAllChannels":{"iterate":"getAllChannels","pager":{"kind":"page"}},
 "createChannel":{"id":"CreateChannel","method":"POST","path":"/api/v4/channels","body":"json","bodyRequired":true,"response":"json","schema":"Channel"},

@@ -3,7 +3,7 @@ import type { ApiPromise, BinaryPromise, RequestOptions } from "../../core/api-p
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link CloudApi} as JSON text (schemas by name, client-schemas.ts): `client.cloud`'s table. */
-export const cloudEndpoints = `{
+export const cloudEndpoints: string = `{
 "getCloudLimits":{"id":"GetCloudLimits","method":"GET","path":"/api/v4/cloud/limits","response":"json","schema":"ProductLimits"},
 "getCloudProducts":{"id":"GetCloudProducts","method":"GET","path":"/api/v4/cloud/products","response":"json","schema":"GetCloudProductsResponse"},
 "createCustomerPayment":{"id":"CreateCustomerPayment","method":"POST","path":"/api/v4/cloud/payment","response":"json","schema":"PaymentSetupIntent"},

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link ClusterApi} as JSON text (schemas by name, client-schemas.ts): `client.cluster`'s table. */
-export const clusterEndpoints = `{
+export const clusterEndpoints: string = `{
 "getClusterStatus":{"id":"GetClusterStatus","method":"GET","path":"/api/v4/cluster/status","response":"json","schema":"GetClusterStatusResponse"}
 }`;
 

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link CommandsApi} as JSON text (schemas by name, client-schemas.ts): `client.commands`'s table. */
-export const commandsEndpoints = `{
+export const commandsEndpoints: string = `{
 "listCommands":{"id":"ListCommands","method":"GET","path":"/api/v4/commands","query":true,"response":"json","schema":"ListCommandsResponse"},
 "createCommand":{"id":"CreateCommand","method":"POST","path":"/api/v4/commands","body":"json","bodyRequired":true,"response":"json","schema":"Command"},
 "listAutocompleteCommands":{"id":"ListAutocompleteCommands","method":"GET","path":"/api/v4/teams/{team_id}/commands/autocomplete","response":"json","schema":"ListAutocompleteCommandsResponse"},

@@ -3,7 +3,7 @@ import type { ApiPromise, BinaryPromise, RequestOptions } from "../../core/api-p
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link ComplianceApi} as JSON text (schemas by name, client-schemas.ts): `client.compliance`'s table. */
-export const complianceEndpoints = `{
+export const complianceEndpoints: string = `{
 "getComplianceReports":{"id":"GetComplianceReports","method":"GET","path":"/api/v4/compliance/reports","query":true,"response":"json","schema":"GetComplianceReportsResponse"},
 "iterComplianceReports":{"iterate":"getComplianceReports","pager":{"kind":"page"}},
 "createComplianceReport":{"id":"CreateComplianceReport","method":"POST","path":"/api/v4/compliance/reports","response":"json","schema":"Compliance"},

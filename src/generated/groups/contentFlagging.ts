@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link ContentFlaggingApi} as JSON text (schemas by name, client-schemas.ts): `client.contentFlagging`'s table. */
-export const contentFlaggingEndpoints = `{
+export const contentFlaggingEndpoints: string = `{
 "getContentFlaggingFlagConfig":{"id":"GetContentFlaggingFlagConfig","method":"GET","path":"/api/v4/content_flagging/flag/config","response":"json","schema":"GetContentFlaggingFlagConfigResponse"},
 "getContentFlaggingTeamStatus":{"id":"GetContentFlaggingTeamStatus","method":"GET","path":"/api/v4/content_flagging/team/{team_id}/status","response":"json","schema":"GetContentFlaggingTeamStatusResponse"},
 "flagPost":{"id":"FlagPost","method":"POST","path":"/api/v4/content_flagging/post/{post_id}/flag","body":"json","bodyRequired":true,"response":"json","schema":"StatusOK"},

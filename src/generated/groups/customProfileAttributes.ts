@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link CustomProfileAttributesApi} as JSON text (schemas by name, client-schemas.ts): `client.customProfileAttributes`'s table. */
-export const customProfileAttributesEndpoints = `{
+export const customProfileAttributesEndpoints: string = `{
 "listAllCPAFields":{"id":"ListAllCPAFields","method":"GET","path":"/api/v4/custom_profile_attributes/fields","response":"json","schema":"ListAllCPAFieldsResponse"},
 "createCPAField":{"id":"CreateCPAField","method":"POST","path":"/api/v4/custom_profile_attributes/fields","body":"json","response":"json","schema":"PropertyField"},
 "deleteCPAField":{"id":"DeleteCPAField","method":"DELETE","path":"/api/v4/custom_profile_attributes/fields/{field_id}","response":"json","schema":"StatusOK"},

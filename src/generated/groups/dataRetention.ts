@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link DataRetentionApi} as JSON text (schemas by name, client-schemas.ts): `client.dataRetention`'s table. */
-export const dataRetentionEndpoints = `{
+export const dataRetentionEndpoints: string = `{
 "getTeamPoliciesForUser":{"id":"GetTeamPoliciesForUser","method":"GET","path":"/api/v4/users/{user_id}/data_retention/team_policies","query":true,"response":"json","schema":"RetentionPolicyForTeamList"},
 "iterTeamPoliciesForUser":{"iterate":"getTeamPoliciesForUser","pager":{"kind":"page","items":"policies"}},
 "getChannelPoliciesForUser":{"id":"GetChannelPoliciesForUser","method":"GET","path":"/api/v4/users/{user_id}/data_retention/channel_policies","query":true,"response":"json","schema":"RetentionPolicyForChannelList"},

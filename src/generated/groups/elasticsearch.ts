@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link ElasticsearchApi} as JSON text (schemas by name, client-schemas.ts): `client.elasticsearch`'s table. */
-export const elasticsearchEndpoints = `{
+export const elasticsearchEndpoints: string = `{
 "testElasticsearch":{"id":"TestElasticsearch","method":"POST","path":"/api/v4/elasticsearch/test","response":"json","schema":"StatusOK"},
 "purgeElasticsearchIndexes":{"id":"PurgeElasticsearchIndexes","method":"POST","path":"/api/v4/elasticsearch/purge_indexes","response":"json","schema":"StatusOK"}
 }`;

@@ -3,7 +3,7 @@ import type { ApiPromise, BinaryPromise, RequestOptions } from "../../core/api-p
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link EmojiApi} as JSON text (schemas by name, client-schemas.ts): `client.emoji`'s table. */
-export const emojiEndpoints = `{
+export const emojiEndpoints: string = `{
 "getEmojiList":{"id":"GetEmojiList","method":"GET","path":"/api/v4/emoji","query":true,"response":"json","schema":"GetEmojiListResponse"},
 "iterEmojiList":{"iterate":"getEmojiList","pager":{"kind":"page"}},
 "createEmoji":{"id":"CreateEmoji","method":"POST","path":"/api/v4/emoji","body":"multipart","response":"json","schema":"Emoji"},

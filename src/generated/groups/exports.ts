@@ -3,7 +3,7 @@ import type { ApiPromise, BinaryPromise, RequestOptions } from "../../core/api-p
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link ExportsApi} as JSON text (schemas by name, client-schemas.ts): `client.exports`'s table. */
-export const exportsEndpoints = `{
+export const exportsEndpoints: string = `{
 "listExports":{"id":"ListExports","method":"GET","path":"/api/v4/exports","response":"json","schema":"ListExportsResponse"},
 "downloadExport":{"id":"DownloadExport","method":"GET","path":"/api/v4/exports/{export_name}","response":"binary"},
 "deleteExport":{"id":"DeleteExport","method":"DELETE","path":"/api/v4/exports/{export_name}","response":"json","schema":"StatusOK"}

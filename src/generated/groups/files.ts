@@ -3,7 +3,7 @@ import type { ApiPromise, BinaryPromise, RequestOptions } from "../../core/api-p
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link FilesApi} as JSON text (schemas by name, client-schemas.ts): `client.files`'s table. */
-export const filesEndpoints = `{
+export const filesEndpoints: string = `{
 "uploadFile":{"id":"UploadFile","method":"POST","path":"/api/v4/files","body":"multipart","query":true,"response":"json","schema":"UploadFileResponse"},
 "getFile":{"id":"GetFile","method":"GET","path":"/api/v4/files/{file_id}","response":"binary"},
 "getFileThumbnail":{"id":"GetFileThumbnail","method":"GET","path":"/api/v4/files/{file_id}/thumbnail","response":"binary"},

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link GroupsApi} as JSON text (schemas by name, client-schemas.ts): `client.groups`'s table. */
-export const groupsEndpoints = `{
+export const groupsEndpoints: string = `{
 "unlinkLdapGroup":{"id":"UnlinkLdapGroup","method":"DELETE","path":"/api/v4/ldap/groups/{remote_id}/link","response":"json","schema":"StatusOK"},
 "getGroups":{"id":"GetGroups","method":"GET","path":"/api/v4/groups","query":true,"response":"json","schema":"GetGroupsResponse"},
 "iterGroups":{"iterate":"getGroups","pager":{"kind":"page"}},

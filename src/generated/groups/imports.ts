@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link ImportsApi} as JSON text (schemas by name, client-schemas.ts): `client.imports`'s table. */
-export const importsEndpoints = `{
+export const importsEndpoints: string = `{
 "listImports":{"id":"ListImports","method":"GET","path":"/api/v4/imports","response":"json","schema":"ListImportsResponse"},
 "deleteImport":{"id":"DeleteImport","method":"DELETE","path":"/api/v4/imports/{import_name}","response":"json","schema":"StatusOK"}
 }`;

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link IntegrationActionsApi} as JSON text (schemas by name, client-schemas.ts): `client.integrationActions`'s table. */
-export const integrationActionsEndpoints = `{
+export const integrationActionsEndpoints: string = `{
 "openInteractiveDialog":{"id":"OpenInteractiveDialog","method":"POST","path":"/api/v4/actions/dialogs/open","body":"json","bodyRequired":true,"response":"json","schema":"StatusOK"},
 "submitInteractiveDialog":{"id":"SubmitInteractiveDialog","method":"POST","path":"/api/v4/actions/dialogs/submit","body":"json","bodyRequired":true,"response":"json","schema":"StatusOK"},
 "lookupInteractiveDialog":{"id":"LookupInteractiveDialog","method":"POST","path":"/api/v4/actions/dialogs/lookup","body":"json","bodyRequired":true,"response":"json","schema":"LookupInteractiveDialogResponse"}

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link IpFilteringApi} as JSON text (schemas by name, client-schemas.ts): `client.ipFiltering`'s table. */
-export const ipFilteringEndpoints = `{
+export const ipFilteringEndpoints: string = `{
 "getIPFilters":{"id":"GetIPFilters","method":"GET","path":"/api/v4/ip_filtering","response":"json","schema":"GetIPFiltersResponse"},
 "applyIPFilters":{"id":"ApplyIPFilters","method":"POST","path":"/api/v4/ip_filtering","body":"json","bodyRequired":true,"response":"json","schema":"ApplyIPFiltersResponse"},
 "myIP":{"id":"MyIP","method":"GET","path":"/api/v4/ip_filtering/my_ip","response":"json","schema":"MyIPResponse"}

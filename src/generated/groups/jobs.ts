@@ -3,7 +3,7 @@ import type { ApiPromise, BinaryPromise, RequestOptions } from "../../core/api-p
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link JobsApi} as JSON text (schemas by name, client-schemas.ts): `client.jobs`'s table. */
-export const jobsEndpoints = `{
+export const jobsEndpoints: string = `{
 "getJobs":{"id":"GetJobs","method":"GET","path":"/api/v4/jobs","query":true,"response":"json","schema":"GetJobsResponse"},
 "iterJobs":{"iterate":"getJobs","pager":{"kind":"page"}},
 "createJob":{"id":"CreateJob","method":"POST","path":"/api/v4/jobs","body":"json","bodyRequired":true,"response":"json","schema":"Job"},

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link LdapApi} as JSON text (schemas by name, client-schemas.ts): `client.ldap`'s table. */
-export const ldapEndpoints = `{
+export const ldapEndpoints: string = `{
 "syncLdap":{"id":"SyncLdap","method":"POST","path":"/api/v4/ldap/sync","response":"json","schema":"StatusOK"},
 "testLdap":{"id":"TestLdap","method":"POST","path":"/api/v4/ldap/test","response":"json","schema":"StatusOK"},
 "testLdapConnection":{"id":"TestLdapConnection","method":"POST","path":"/api/v4/ldap/test_connection","body":"json","bodyRequired":true,"response":"json","schema":"StatusOK"},

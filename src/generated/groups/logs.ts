@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link LogsApi} as JSON text (schemas by name, client-schemas.ts): `client.logs`'s table. */
-export const logsEndpoints = `{
+export const logsEndpoints: string = `{
 "downloadSystemLogs":{"id":"DownloadSystemLogs","method":"GET","path":"/api/v4/logs/download","response":"text"}
 }`;
 

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link MetricsApi} as JSON text (schemas by name, client-schemas.ts): `client.metrics`'s table. */
-export const metricsEndpoints = `{
+export const metricsEndpoints: string = `{
 "submitPerformanceReport":{"id":"SubmitPerformanceReport","method":"POST","path":"/api/v4/client_perf","body":"json","response":"json","schema":"StatusOK"}
 }`;
 

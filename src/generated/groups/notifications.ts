@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link NotificationsApi} as JSON text (schemas by name, client-schemas.ts): `client.notifications`'s table. */
-export const notificationsEndpoints = `{
+export const notificationsEndpoints: string = `{
 "acknowledgeNotification":{"id":"AcknowledgeNotification","method":"POST","path":"/api/v4/notifications/ack","response":"json","schema":"PushNotification"}
 }`;
 

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link OauthApi} as JSON text (schemas by name, client-schemas.ts): `client.oauth`'s table. */
-export const oauthEndpoints = `{
+export const oauthEndpoints: string = `{
 "getOAuthApps":{"id":"GetOAuthApps","method":"GET","path":"/api/v4/oauth/apps","query":true,"response":"json","schema":"GetOAuthAppsResponse"},
 "iterOAuthApps":{"iterate":"getOAuthApps","pager":{"kind":"page"}},
 "createOAuthApp":{"id":"CreateOAuthApp","method":"POST","path":"/api/v4/oauth/apps","body":"json","bodyRequired":true,"response":"json","schema":"OAuthApp"},

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link PermissionsApi} as JSON text (schemas by name, client-schemas.ts): `client.permissions`'s table. */
-export const permissionsEndpoints = `{
+export const permissionsEndpoints: string = `{
 "getAncillaryPermissionsPost":{"id":"GetAncillaryPermissionsPost","method":"POST","path":"/api/v4/permissions/ancillary","body":"json","bodyRequired":true,"response":"json","schema":"GetAncillaryPermissionsPostResponse"}
 }`;
 

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link PluginsApi} as JSON text (schemas by name, client-schemas.ts): `client.plugins`'s table. */
-export const pluginsEndpoints = `{
+export const pluginsEndpoints: string = `{
 "getPlugins":{"id":"GetPlugins","method":"GET","path":"/api/v4/plugins","response":"json","schema":"GetPluginsResponse"},
 "uploadPlugin":{"id":"UploadPlugin","method":"POST","path":"/api/v4/plugins","body":"multipart","response":"json","schema":"StatusOK"},
 "installPluginFromUrl":{"id":"InstallPluginFromUrl","method":"POST","path":"/api/v4/plugins/install_from_url","query":true,"response":"json","schema":"StatusOK"},

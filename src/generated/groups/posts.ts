@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link PostsApi} as JSON text (schemas by name, client-schemas.ts): `client.posts`'s table. */
-export const postsEndpoints = `{
+export const postsEndpoints: string = `{
 "createPost":{"id":"CreatePost","method":"POST","path":"/api/v4/posts","body":"json","bodyRequired":true,"query":true,"response":"json","schema":"Post"},
 "createPostEphemeral":{"id":"CreatePostEphemeral","method":"POST","path":"/api/v4/posts/ephemeral","body":"json","bodyRequired":true,"response":"json","schema":"Post"},
 "getPost":{"id":"GetPost","method":"GET","path":"/api/v4/posts/{post_id}","query":true,"response":"json","schema":"Post"},

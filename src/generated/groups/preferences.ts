@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link PreferencesApi} as JSON text (schemas by name, client-schemas.ts): `client.preferences`'s table. */
-export const preferencesEndpoints = `{
+export const preferencesEndpoints: string = `{
 "getPreferences":{"id":"GetPreferences","method":"GET","path":"/api/v4/users/{user_id}/preferences","response":"json","schema":"GetPreferencesResponse"},
 "updatePreferences":{"id":"UpdatePreferences","method":"PUT","path":"/api/v4/users/{user_id}/preferences","body":"json","bodyRequired":true,"response":"json","schema":"StatusOK"},
 "deletePreferences":{"id":"DeletePreferences","method":"POST","path":"/api/v4/users/{user_id}/preferences/delete","body":"json","bodyRequired":true,"response":"json","schema":"StatusOK"},

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link ReactionsApi} as JSON text (schemas by name, client-schemas.ts): `client.reactions`'s table. */
-export const reactionsEndpoints = `{
+export const reactionsEndpoints: string = `{
 "saveReaction":{"id":"SaveReaction","method":"POST","path":"/api/v4/reactions","body":"json","bodyRequired":true,"response":"json","schema":"Reaction"},
 "getReactions":{"id":"GetReactions","method":"GET","path":"/api/v4/posts/{post_id}/reactions","response":"json","schema":"GetReactionsResponse"},
 "deleteReaction":{"id":"DeleteReaction","method":"DELETE","path":"/api/v4/users/{user_id}/posts/{post_id}/reactions/{emoji_name}","response":"json","schema":"StatusOK"},

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link RemoteClustersApi} as JSON text (schemas by name, client-schemas.ts): `client.remoteClusters`'s table. */
-export const remoteClustersEndpoints = `{
+export const remoteClustersEndpoints: string = `{
 "getRemoteClusters":{"id":"GetRemoteClusters","method":"GET","path":"/api/v4/remotecluster","query":true,"response":"json","schema":"GetRemoteClustersResponse"},
 "iterRemoteClusters":{"iterate":"getRemoteClusters","pager":{"kind":"page"}},
 "createRemoteCluster":{"id":"CreateRemoteCluster","method":"POST","path":"/api/v4/remotecluster","body":"json","response":"json","schema":"CreateRemoteClusterResponse"},

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link ReportsApi} as JSON text (schemas by name, client-schemas.ts): `client.reports`'s table. */
-export const reportsEndpoints = `{
+export const reportsEndpoints: string = `{
 "getUsersForReporting":{"id":"GetUsersForReporting","method":"GET","path":"/api/v4/reports/users","query":true,"response":"json","schema":"GetUsersForReportingResponse"},
 "iterUsersForReporting":{"iterate":"getUsersForReporting","pager":{"kind":"cursor","postList":false,"param":"from_column_value","next":"last:username","nextBySort":{"param":"sort_column","default":"Username","fields":{"CreateAt":"create_at","Username":"username","FirstName":"first_name","LastName":"last_name","Nickname":"nickname","Email":"email"}},"also":{"param":"from_id","from":"id"}}},
 "getUserCountForReporting":{"id":"GetUserCountForReporting","method":"GET","path":"/api/v4/reports/users/count","query":true,"response":"json","schema":"GetUserCountForReportingResponse"},

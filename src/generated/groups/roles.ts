@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link RolesApi} as JSON text (schemas by name, client-schemas.ts): `client.roles`'s table. */
-export const rolesEndpoints = `{
+export const rolesEndpoints: string = `{
 "getAllRoles":{"id":"GetAllRoles","method":"GET","path":"/api/v4/roles","response":"json","schema":"GetAllRolesResponse"},
 "getRole":{"id":"GetRole","method":"GET","path":"/api/v4/roles/{role_id}","response":"json","schema":"Role"},
 "getRoleByName":{"id":"GetRoleByName","method":"GET","path":"/api/v4/roles/name/{role_name}","response":"json","schema":"Role"},

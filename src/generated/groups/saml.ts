@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link SamlApi} as JSON text (schemas by name, client-schemas.ts): `client.saml`'s table. */
-export const samlEndpoints = `{
+export const samlEndpoints: string = `{
 "getSamlMetadata":{"id":"GetSamlMetadata","method":"GET","path":"/api/v4/saml/metadata","response":"text"},
 "getSamlMetadataFromIdp":{"id":"GetSamlMetadataFromIdp","method":"POST","path":"/api/v4/saml/metadatafromidp","body":"json","response":"json","schema":"GetSamlMetadataFromIdpResponse"},
 "uploadSamlIdpCertificate":{"id":"UploadSamlIdpCertificate","method":"POST","path":"/api/v4/saml/certificate/idp","body":"multipart","response":"json","schema":"StatusOK"},

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link ScheduledPostApi} as JSON text (schemas by name, client-schemas.ts): `client.scheduledPost`'s table. */
-export const scheduledPostEndpoints = `{
+export const scheduledPostEndpoints: string = `{
 "createScheduledPost":{"id":"CreateScheduledPost","method":"POST","path":"/api/v4/posts/schedule","body":"json","response":"json","schema":"ScheduledPost"},
 "getUserScheduledPosts":{"id":"GetUserScheduledPosts","method":"GET","path":"/api/v4/posts/scheduled/team/{team_id}","query":true,"response":"json","schema":"GetUserScheduledPostsResponse"},
 "updateScheduledPost":{"id":"UpdateScheduledPost","method":"PUT","path":"/api/v4/posts/schedule/{scheduled_post_id}","body":"json","response":"json","schema":"ScheduledPost"},

@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link SchemesApi} as JSON text (schemas by name, client-schemas.ts): `client.schemes`'s table. */
-export const schemesEndpoints = `{
+export const schemesEndpoints: string = `{
 "getSchemes":{"id":"GetSchemes","method":"GET","path":"/api/v4/schemes","query":true,"response":"json","schema":"GetSchemesResponse"},
 "iterSchemes":{"iterate":"getSchemes","pager":{"kind":"page"}},
 "createScheme":{"id":"CreateScheme","method":"POST","path":"/api/v4/schemes","body":"json","bodyRequired":true,"response":"json","schema":"Scheme"},

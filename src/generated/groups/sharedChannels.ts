@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link SharedChannelsApi} as JSON text (schemas by name, client-schemas.ts): `client.sharedChannels`'s table. */
-export const sharedChannelsEndpoints = `{
+export const sharedChannelsEndpoints: string = `{
 "getSharedChannelRemotes":{"id":"GetSharedChannelRemotes","method":"GET","path":"/api/v4/sharedchannels/{channel_id}/remotes","response":"json","schema":"GetSharedChannelRemotesResponse"},
 "getAllSharedChannels":{"id":"GetAllSharedChannels","method":"GET","path":"/api/v4/sharedchannels/{team_id}","query":true,"response":"json","schema":"GetAllSharedChannelsResponse"},
 "iterAllSharedChannels":{"iterate":"getAllSharedChannels","pager":{"kind":"page"}},

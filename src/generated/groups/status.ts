@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link StatusApi} as JSON text (schemas by name, client-schemas.ts): `client.status`'s table. */
-export const statusEndpoints = `{
+export const statusEndpoints: string = `{
 "getUserStatus":{"id":"GetUserStatus","method":"GET","path":"/api/v4/users/{user_id}/status","response":"json","schema":"Status"},
 "updateUserStatus":{"id":"UpdateUserStatus","method":"PUT","path":"/api/v4/users/{user_id}/status","body":"json","bodyRequired":true,"response":"json","schema":"Status"},
 "getUsersStatusesByIds":{"id":"GetUsersStatusesByIds","method":"POST","path":"/api/v4/users/status/ids","body":"json","bodyRequired":true,"response":"json","schema":"GetUsersStatusesByIdsResponse"},

@@ -3,7 +3,7 @@ import type { ApiPromise, BinaryPromise, RequestOptions } from "../../core/api-p
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link SystemApi} as JSON text (schemas by name, client-schemas.ts): `client.system`'s table. */
-export const systemEndpoints = `{
+export const systemEndpoints: string = `{
 "getSupportedTimezone":{"id":"GetSupportedTimezone","method":"GET","path":"/api/v4/system/timezones","response":"json","schema":"GetSupportedTimezoneResponse"},
 "getPing":{"id":"GetPing","method":"GET","path":"/api/v4/system/ping","query":true,"response":"json","schema":"SystemStatusResponse","auth":false},
 "getNotices":{"id":"GetNotices","method":"GET","path":"/api/v4/system/notices/{teamId}","query":true,"response":"json","schema":"GetNoticesResponse"},

@@ -3,7 +3,7 @@ import type { ApiPromise, BinaryPromise, RequestOptions } from "../../core/api-p
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link TeamsApi} as JSON text (schemas by name, client-schemas.ts): `client.teams`'s table. */
-export const teamsEndpoints = `{
+export const teamsEndpoints: string = `{
 "getAllTeams":{"id":"GetAllTeams","method":"GET","path":"/api/v4/teams","query":true,"response":"json","schema":"GetAllTeamsResponse"},
 "iterAllTeams":{"iterate":"getAllTeams","pager":{"kind":"page"}},
 "createTeam":{"id":"CreateTeam","method":"POST","path":"/api/v4/teams","body":"json","bodyRequired":true,"response":"json","schema":"Team"},

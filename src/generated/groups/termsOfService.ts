@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link TermsOfServiceApi} as JSON text (schemas by name, client-schemas.ts): `client.termsOfService`'s table. */
-export const termsOfServiceEndpoints = `{
+export const termsOfServiceEndpoints: string = `{
 "getTermsOfService":{"id":"GetTermsOfService","method":"GET","path":"/api/v4/terms_of_service","response":"json","schema":"TermsOfService"},
 "createTermsOfService":{"id":"CreateTermsOfService","method":"POST","path":"/api/v4/terms_of_service","response":"json","schema":"TermsOfService"}
 }`;

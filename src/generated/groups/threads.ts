@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link ThreadsApi} as JSON text (schemas by name, client-schemas.ts): `client.threads`'s table. */
-export const threadsEndpoints = `{
+export const threadsEndpoints: string = `{
 "getUserThreads":{"id":"GetUserThreads","method":"GET","path":"/api/v4/users/{user_id}/teams/{team_id}/threads","query":true,"response":"json","schema":"UserThreads"},
 "iterUserThreads":{"iterate":"getUserThreads","pager":{"kind":"page","items":"threads"}},
 "getThreadMentionCountsByChannel":{"id":"GetThreadMentionCountsByChannel","method":"GET","path":"/api/v4/users/{user_id}/teams/{team_id}/threads/mention_counts","response":"unknown"},

@@ -4,7 +4,7 @@ import type { Uploadable } from "../../core/uploads.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link UploadsApi} as JSON text (schemas by name, client-schemas.ts): `client.uploads`'s table. */
-export const uploadsEndpoints = `{
+export const uploadsEndpoints: string = `{
 "createUpload":{"id":"CreateUpload","method":"POST","path":"/api/v4/uploads","body":"json","bodyRequired":true,"response":"json","schema":"UploadSession"},
 "getUpload":{"id":"GetUpload","method":"GET","path":"/api/v4/uploads/{upload_id}","response":"json","schema":"UploadSession"},
 "uploadData":{"id":"UploadData","method":"POST","path":"/api/v4/uploads/{upload_id}","body":"binary","response":"json","schema":"FileInfo"}

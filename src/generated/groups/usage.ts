@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link UsageApi} as JSON text (schemas by name, client-schemas.ts): `client.usage`'s table. */
-export const usageEndpoints = `{
+export const usageEndpoints: string = `{
 "getPostsUsage":{"id":"GetPostsUsage","method":"GET","path":"/api/v4/usage/posts","response":"json","schema":"PostsUsage"},
 "getStorageUsage":{"id":"GetStorageUsage","method":"GET","path":"/api/v4/usage/storage","response":"json","schema":"StorageUsage"}
 }`;

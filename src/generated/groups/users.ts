@@ -3,7 +3,7 @@ import type { ApiPromise, BinaryPromise, RequestOptions } from "../../core/api-p
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link UsersApi} as JSON text (schemas by name, client-schemas.ts): `client.users`'s table. */
-export const usersEndpoints = `{
+export const usersEndpoints: string = `{
 "login":{"id":"Login","method":"POST","path":"/api/v4/users/login","body":"json","bodyRequired":true,"response":"json","schema":"User","auth":false},
 "loginByCwsToken":{"id":"LoginByCwsToken","method":"POST","path":"/api/v4/users/login/cws","body":"json","bodyRequired":true,"response":"unknown","auth":false},
 "loginSSOCodeExchange":{"id":"LoginSSOCodeExchange","method":"POST","path":"/api/v4/users/login/sso/code-exchange","body":"json","bodyRequired":true,"response":"json","schema":"LoginSSOCodeExchangeResponse","auth":false},

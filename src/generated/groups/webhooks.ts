@@ -3,7 +3,7 @@ import type { ApiPromise, RequestOptions } from "../../core/api-promise.js";
 import type * as M from "../models/index.js";
 
 /** The endpoints of {@link WebhooksApi} as JSON text (schemas by name, client-schemas.ts): `client.webhooks`'s table. */
-export const webhooksEndpoints = `{
+export const webhooksEndpoints: string = `{
 "getIncomingWebhooks":{"id":"GetIncomingWebhooks","method":"GET","path":"/api/v4/hooks/incoming","query":true,"response":"json","schema":"GetIncomingWebhooksResponse"},
 "iterIncomingWebhooks":{"iterate":"getIncomingWebhooks","pager":{"kind":"page"}},
 "createIncomingWebhook":{"id":"CreateIncomingWebhook","method":"POST","path":"/api/v4/hooks/incoming","body":"json","bodyRequired":true,"response":"json","schema":"IncomingWebhook"},
