@@ -1,8 +1,9 @@
 /**
  * Writes the modules of matterapi/operations: every operation (and iterator) of every group as a function of a
- * client, `getUser(client, "me")`, typed as the client's method with the client in front. Each export is one
- * call on its own endpoint literal, marked PURE, so that a bundler keeps only the operations an app imports
- * (and, through their endpoints, only their response schemas). The validated module references each operation's
+ * client, `getUser(client, "me")`, typed as the client's method with the client in front. Each export is an arrow
+ * function over its own endpoint constant, so that a bundler keeps only the operations an app imports (and,
+ * through their endpoints, only their response schemas) with no PURE annotation needed: a minified dist/ loses
+ * those, and with them every bundler's licence to drop a call. The validated module references each operation's
  * response schema; the unvalidated one leaves every schema out.
  */
 
@@ -80,11 +81,11 @@ function emitGroupFunctions(
   const lines = [
     HEADER,
     `// The operations of client.${group} as functions of a client${validated ? "" : ", without response schemas"}.`,
-    `import { operation${usesPages ? ", pages" : ""} } from "../../modular/operation.js";`,
+    `import { call${usesPages ? ", iterate" : ""}, type Operation } from "../../modular/operation.js";`,
     ...(usesComponents ? ['import * as S from "../schemas.js";'] : []),
     ...(usesInline ? ['import * as R from "../response-schemas.js";'] : []),
     `import type { ${api} } from "../groups/${group}.js";`,
-    ...(usesPages ? ['import type { Endpoint } from "../../core/endpoint.js";'] : []),
+    'import type { Endpoint } from "../../core/endpoint.js";',
     "",
   ];
   const iterators = iteratorNames(plans);
@@ -94,12 +95,14 @@ function emitGroupFunctions(
     const method = `${api}[${JSON.stringify(op.name)}]`;
     const endpoint = endpointLiteral(plan, validated);
     const doc = methodDoc(op, [CLIENT_ARG, ...methodArgs(plan)], "");
+    const constant = `${upperFirst(op.name)}Endpoint`;
+    lines.push(`const ${constant}: Endpoint = ${endpoint};`);
+    lines.push(
+      `${doc}export const ${name} = ((client, ...args) => call(client, ${constant}, args)) as Operation<${method}>;`,
+    );
     const iterator = iterators.get(plan);
     if (iterator && op.pager) {
       const iteratorExport = claim(iterator, group);
-      const constant = `${upperFirst(op.name)}Endpoint`;
-      lines.push(`const ${constant}: Endpoint = ${endpoint};`);
-      lines.push(`${doc}export const ${name} = /*#__PURE__*/ operation<${method}>(${constant});`);
       const iteratorDoc = docComment(
         [
           `Every item of every page of {@link ${name}}, fetched page by page as you iterate`,
@@ -111,11 +114,10 @@ function emitGroupFunctions(
         ].join("\n"),
         "",
       );
+      const pager = JSON.stringify(op.pager);
       lines.push(
-        `${iteratorDoc}export const ${iteratorExport} = /*#__PURE__*/ pages<${api}[${JSON.stringify(iterator)}]>(${constant}, ${JSON.stringify(op.pager)});`,
+        `${iteratorDoc}export const ${iteratorExport} = ((client, ...args) => iterate(client, ${constant}, ${pager}, args)) as Operation<${api}[${JSON.stringify(iterator)}]>;`,
       );
-    } else {
-      lines.push(`${doc}export const ${name} = /*#__PURE__*/ operation<${method}>(${endpoint});`);
     }
     lines.push("");
   }

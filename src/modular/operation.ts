@@ -1,7 +1,8 @@
 /**
  * The functions of matterapi/operations: one per operation, each holding only its own endpoint (and, in the
- * validated module, its own response schema), so that a bundler keeps exactly the operations an app calls. The
- * generated modules call these factories with a PURE annotation: an operation nobody imports is dropped.
+ * validated module, its own response schema), so that a bundler keeps exactly the operations an app calls. Each
+ * generated function is an arrow function over a constant endpoint, both free of side effects as they stand, so
+ * that a bundler drops an operation nobody imports without needing a PURE annotation (minifiers strip those).
  */
 import type { ClientCore, Endpoint } from "../core/client-core.js";
 import { UsageError } from "../core/errors.js";
@@ -32,15 +33,12 @@ export function coreOf(client: CoreHolder, id: string): ClientCore {
   return core;
 }
 
-/** The function of one operation. */
-export function operation<Method>(ep: Endpoint): Operation<Method> {
-  const call = (client: CoreHolder, ...args: unknown[]) => callOperation(coreOf(client, ep.id), ep, args);
-  return call as Operation<Method>;
+/** Runs one operation for a generated function: `getUser(client, "me")` is `call(client, GetUserEndpoint, ["me"])`. */
+export function call(client: CoreHolder, ep: Endpoint, args: readonly unknown[]): unknown {
+  return callOperation(coreOf(client, ep.id), ep, args);
 }
 
-/** The function of an operation's iterator (every item of every page). */
-export function pages<Method>(ep: Endpoint, pager: Pager): Operation<Method> {
-  const iterate = iteratorCall(ep, pager);
-  const call = (client: CoreHolder, ...args: unknown[]) => iterate(coreOf(client, ep.id), args);
-  return call as Operation<Method>;
+/** Runs an operation's iterator (every item of every page) for a generated function. */
+export function iterate(client: CoreHolder, ep: Endpoint, pager: Pager, args: readonly unknown[]): unknown {
+  return iteratorCall(ep, pager)(coreOf(client, ep.id), args);
 }

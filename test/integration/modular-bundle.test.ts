@@ -1,8 +1,12 @@
 /**
  * Tree-shaking of the modular entry, so that a regression fails here and not in someone's bundle: apps are bundled
- * for browsers with esbuild (as bench/bundle-size.mjs does, "matterapi/..." resolved to source) and the bundles are
- * searched for what must not be in them: other operations' paths, other schemas, the group tables.
+ * for browsers with esbuild (as bench/bundle-size.mjs does), "matterapi/..." resolved to source and to the package
+ * as published (dist/, through package.json `exports`: a minified build once lost what made its operations
+ * droppable), and the bundles are searched for what must not be in them: other operations' paths, other schemas,
+ * the group tables.
  */
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, type Plugin } from "esbuild";
 import { describe, expect, it } from "vitest";
@@ -26,9 +30,25 @@ const fromSource: Plugin = {
   },
 };
 
-async function bundle(code: string): Promise<{ text: string; inputs: string[] }> {
+/** A project whose node_modules/matterapi is this repository, as an app that installed it sees it (dist/). */
+let distApp: string | undefined;
+function installedApp(): string {
+  if (!existsSync(join(ROOT, "dist/operations.js"))) {
+    throw new Error("dist/ is missing: run `npm run build` first (npm test builds before it tests)");
+  }
+  if (!distApp) {
+    distApp = mkdtempSync(join(tmpdir(), "matterapi-modular-"));
+    mkdirSync(join(distApp, "node_modules"));
+    symlinkSync(ROOT, join(distApp, "node_modules/matterapi"), "dir");
+  }
+  return distApp;
+}
+
+type From = "source" | "dist";
+
+async function bundle(code: string, from: From = "source"): Promise<{ text: string; inputs: string[] }> {
   const result = await build({
-    stdin: { contents: code, resolveDir: ROOT, sourcefile: "app.js", loader: "js" },
+    stdin: { contents: code, resolveDir: from === "dist" ? installedApp() : ROOT, sourcefile: "app.js", loader: "js" },
     bundle: true,
     platform: "browser",
     format: "esm",
@@ -37,7 +57,7 @@ async function bundle(code: string): Promise<{ text: string; inputs: string[] }>
     write: false,
     metafile: true,
     logLevel: "silent",
-    plugins: [fromSource],
+    plugins: from === "dist" ? [] : [fromSource],
   });
   // The files that put code in the bundle (the metafile's inputs also list files read and then dropped whole).
   const kept = Object.values(result.metafile.outputs)[0].inputs;
@@ -52,9 +72,9 @@ const oneCall = (module: string) => `
   export const run = () => getUser(client, "me");
 `;
 
-describe("a bundle of one call through matterapi/operations", () => {
+describe.each<From>(["source", "dist"])("a bundle of one call through matterapi/operations (%s)", (from) => {
   it("holds that operation and its schema, and no other operation, schema or group table", async () => {
-    const { text, inputs } = await bundle(oneCall("matterapi/operations"));
+    const { text, inputs } = await bundle(oneCall("matterapi/operations"), from);
     expect(text).toContain('"/api/v4/users/{user_id}"');
     expect(text).toContain('title:"User"');
     expect(text).toContain('title:"UserNotifyProps"'); // a schema User refers to
@@ -68,7 +88,7 @@ describe("a bundle of one call through matterapi/operations", () => {
   });
 
   it("holds no schema at all from matterapi/operations/unvalidated", async () => {
-    const { text, inputs } = await bundle(oneCall("matterapi/operations/unvalidated"));
+    const { text, inputs } = await bundle(oneCall("matterapi/operations/unvalidated"), from);
     expect(text).toContain('"/api/v4/users/{user_id}"');
     expect(text).not.toContain("/api/v4/teams");
     expect(text).not.toContain('title:"');
@@ -76,12 +96,15 @@ describe("a bundle of one call through matterapi/operations", () => {
   });
 
   it("is a fraction of the AsyncClient's bundle", async () => {
-    const modular = await bundle(oneCall("matterapi/operations"));
-    const full = await bundle(`
+    const modular = await bundle(oneCall("matterapi/operations"), from);
+    const full = await bundle(
+      `
       import { AsyncClient } from "matterapi";
       const client = new AsyncClient({ url: "https://chat.example.com", auth: { token: "t" } });
       export const run = () => client.users.getUser("me");
-    `);
+    `,
+      from,
+    );
     expect(full.text).toContain("/api/v4/teams");
     // Today about a fifth; a half means something stopped being dropped.
     expect(modular.text.length).toBeLessThan(full.text.length / 2);
