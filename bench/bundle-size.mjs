@@ -2,8 +2,8 @@
 // case is a small app bundled as a web app's bundler would (esbuild, platform browser, ESM, minified, everything
 // bundled); the table gives the minified and gzipped sizes and their ratio to the official client's one call.
 //
-//   npm run bench:bundle             # matterapi from source (src/), resolved as the package's browser entries
-//   npm run bench:bundle -- --dist   # matterapi as published (dist/, through package.json "exports"; build first)
+//   npm run bench:bundle               # matterapi as published (dist/, through package.json "exports"; build first)
+//   npm run bench:bundle -- --source   # matterapi from source (src/), resolved as the package's browser entries
 //   npm run bench:bundle -- --json   # the figures as JSON
 //
 // From source, "matterapi/..." resolves to the files the package's "browser" exports are built from, with
@@ -17,7 +17,7 @@ import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
-const fromDist = args.has("--dist");
+const fromDist = !args.has("--source");
 
 /** The package's subpaths, as source files (the browser entries of scripts/build.mjs). */
 export const SOURCE_ENTRIES = {
@@ -115,9 +115,9 @@ export const CASES = [
   },
 ];
 
-/** A throwaway project whose node_modules/matterapi is this repository (for --dist). */
+/** A throwaway project whose node_modules/matterapi is this repository (the default, dist/). */
 function distProject() {
-  if (!existsSync(join(root, "dist/browser.js"))) throw new Error("dist/ is missing: run `npm run build` first");
+  if (!existsSync(join(root, "dist/portable.js"))) throw new Error("dist/ is missing: run `npm run build` first");
   const app = mkdtempSync(join(tmpdir(), "matterapi-bundle-size-"));
   mkdirSync(join(app, "node_modules"));
   symlinkSync(root, join(app, "node_modules/matterapi"), "dir");

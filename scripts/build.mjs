@@ -1,6 +1,6 @@
 // Builds dist/: type declarations with tsc (they keep the JSDoc), JavaScript with esbuild as one ESM bundle per
-// entry point. One bundle loads in a third of the time of ~60 separate modules; the transports become lazy chunks,
-// loaded on the first request.
+// entry point, in one build for Node and browsers (see nodeOnlyImport). One bundle loads in a third of the time of
+// ~60 separate modules; the transports become lazy chunks, loaded on the first request.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -12,17 +12,18 @@ import { writeRequireEntries } from "./package-entries.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-/** The browser builds put src/core/node-only.browser.ts in node-only.ts's place (no undici, ws or node: import). */
-const nodeOnlyForBrowsers = {
-  name: "node-only-for-browsers",
+/**
+ * Every import of src/core/node-only.ts becomes "#node-only", which package.json "imports" maps to
+ * dist/node-only.js, or under the "browser" condition to dist/node-only.browser.js (no undici, ws or `node:`
+ * import). So one build serves Node and browsers: a browser bundler resolves "#node-only" to the browser twin and
+ * never meets a Node-only module, not even behind a lazy import.
+ */
+const nodeOnlyImport = {
+  name: "node-only-import",
   setup(b) {
-    b.onResolve({ filter: /\/node-only\.js$/ }, (args) => ({
-      path: join(args.resolveDir, args.path.replace(/\.js$/, ".browser.ts")),
-    }));
+    b.onResolve({ filter: /\/node-only\.js$/ }, () => ({ path: "#node-only", external: true }));
   },
 };
-/** What every bundle is built with (see the first build for why). */
-const MINIFY = { sourcemap: false, minifyWhitespace: true, minifySyntax: true, legalComments: "none" };
 
 // `prepare` (npm install from git, and npm install in this repository) builds; for npm pack and npm publish,
 // which run prepare after prepack, prepack has built already.
@@ -44,9 +45,16 @@ await build({
   absWorkingDir: root,
   entryPoints: {
     index: "src/index.ts",
+    // The browser condition of "." (package.json "exports"): the part of matterapi that runs anywhere.
+    portable: "src/portable.ts",
     testing: "src/testing/index.ts",
     integrations: "src/integrations/index.ts",
     schemas: "src/schemas.ts",
+    core: "src/modular/core.ts",
+    operations: "src/modular/operations.ts",
+    "operations-unvalidated": "src/modular/operations-unvalidated.ts",
+    "node-only": "src/core/node-only.ts",
+    "node-only.browser": "src/core/node-only.browser.ts",
     "sync-worker": "src/sync/worker.ts",
     "testing-server-worker": "src/testing/server-worker.ts",
   },
@@ -59,60 +67,18 @@ await build({
   // Runtime dependencies stay imports (several are CommonJS or Node-only).
   external: [...Object.keys(pkg.dependencies), "node:*"],
   chunkNames: "chunks/[name]-[hash]",
+  plugins: [nodeOnlyImport],
   // No source maps, and whitespace and syntax minified but no name changed: a stack trace still names every
   // function and class as the source does, and the package stays small (installed with undici and ws: 5 MB at
   // most). Maps with the sources doubled the package; maps without them made bundlers (Vite) warn about missing
-  // sources, and were still a third of it.
-  ...MINIFY,
+  // sources, and were still a third of it. Minifying strips PURE annotations, so nothing here may rely on them
+  // (generated/functions are side-effect free as written).
+  sourcemap: false,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: "none",
   logLevel: "warning",
 });
-
-// The browser entry (package.json `exports` condition "browser"): the portable part of matterapi with
-// src/core/node-only.ts swapped for its browser twin, and everything bundled, so that a browser bundler meets no
-// undici, ws or `node:` import, not even behind a lazy import.
-await build({
-  absWorkingDir: root,
-  entryPoints: { browser: "src/portable.ts" },
-  outdir: dist,
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "browser",
-  target: "es2022",
-  chunkNames: "browser-chunks/[name]-[hash]",
-  plugins: [nodeOnlyForBrowsers],
-  ...MINIFY,
-  logLevel: "warning",
-});
-
-// matterapi/core and matterapi/operations (package.json "./core", "./operations", "./operations/unvalidated"),
-// built apart from the entries above so that their chunks hold only what these three share: a chunk shared with
-// "." would carry its namespace object of every schema (`schemas`), which keeps every schema in an app's bundle.
-// Once for Node (as "." above) and once for browsers (node-only.ts swapped, as above).
-const modular = {
-  core: "src/modular/core.ts",
-  operations: "src/modular/operations.ts",
-  "operations-unvalidated": "src/modular/operations-unvalidated.ts",
-};
-for (const browser of [false, true]) {
-  await build({
-    absWorkingDir: root,
-    entryPoints: Object.fromEntries(
-      Object.entries(modular).map(([name, file]) => [browser ? `browser-${name}` : name, file]),
-    ),
-    outdir: dist,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: browser ? "browser" : "neutral",
-    target: "es2022",
-    ...(browser ? {} : { external: [...Object.keys(pkg.dependencies), "node:*"] }),
-    chunkNames: browser ? "browser-modular-chunks/[name]-[hash]" : "modular-chunks/[name]-[hash]",
-    plugins: browser ? [nodeOnlyForBrowsers] : [],
-    ...MINIFY,
-    logLevel: "warning",
-  });
-}
 
 // The unvalidated functions have the validated ones' declarations, byte for byte: ship them once (600 KB less).
 const unvalidated = join(dist, "generated/functions-unvalidated");

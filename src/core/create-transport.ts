@@ -8,7 +8,7 @@ export async function createTransport(options: ResolvedOptions): Promise<Transpo
   if (typeof choice === "object") return choice;
   const useFetch = choice === "fetch" || (choice === "auto" && !isNode());
   if (useFetch) {
-    const { createFetchTransport } = await import("./transports/fetch.js");
+    const { createFetchTransport } = await nodeOnly.fetchTransport();
     return createFetchTransport(options.fetch, {
       maxConnections: options.maxConnections,
       // A cookie session's cookies go on calls to another origin too (the server must allow credentials).
@@ -33,9 +33,7 @@ export function preloadTransport(options: ResolvedOptions): void {
   const choice = options.transport;
   if (typeof choice === "object") return;
   const loading =
-    choice === "fetch" || (choice === "auto" && !isNode())
-      ? import("./transports/fetch.js")
-      : nodeOnly.undiciTransport();
+    choice === "fetch" || (choice === "auto" && !isNode()) ? nodeOnly.fetchTransport() : nodeOnly.undiciTransport();
   loading.catch(() => {});
 }
 

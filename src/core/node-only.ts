@@ -4,6 +4,8 @@
  * undici, ws or a `node:` import.
  */
 export interface NodeOnly {
+  /** The fetch transport: a lazy chunk in Node (where undici is the default), bundled in the browser twin. */
+  fetchTransport(): Promise<typeof import("./transports/fetch.js")>;
   undiciTransport(): Promise<typeof import("./transports/undici.js")>;
   ws(): Promise<typeof import("ws")>;
   proxyTunnel(): Promise<typeof import("../ws/proxy-tunnel.js")>;
@@ -11,6 +13,7 @@ export interface NodeOnly {
 }
 
 export const nodeOnly: NodeOnly = {
+  fetchTransport: () => import("./transports/fetch.js"),
   undiciTransport: () => import("./transports/undici.js"),
   ws: () => import("ws"),
   proxyTunnel: () => import("../ws/proxy-tunnel.js"),

@@ -209,41 +209,42 @@ export type EventNameArg<K extends string> = string extends K
     ? K
     : ServerEventName | "*";
 
-/** Fields the server sends as JSON strings, by event (a Map: an event named `constructor` finds nothing). */
-const ENCODED = new Map<string, readonly string[]>(
-  Object.entries({
-    posted: ["post", "mentions", "followers"],
-    post_edited: ["post"],
-    post_deleted: ["post"],
-    ephemeral_message: ["post"],
-    reaction_added: ["reaction"],
-    reaction_removed: ["reaction"],
-    channel_updated: ["channel"],
-    channel_member_updated: ["channelMember"],
-    update_team: ["team"],
-    delete_team: ["team"],
-    memberrole_updated: ["member"],
-    emoji_added: ["emoji"],
-    preferences_changed: ["preferences"],
-    preferences_deleted: ["preferences"],
-    preference_changed: ["preference"],
-    thread_updated: ["thread"],
-    sidebar_category_updated: ["updatedCategories"],
-    draft_created: ["draft"],
-    draft_updated: ["draft"],
-    draft_deleted: ["draft"],
-    scheduled_post_created: ["scheduledPost"],
-    scheduled_post_updated: ["scheduledPost"],
-    scheduled_post_deleted: ["scheduledPost"],
-    post_acknowledgement_added: ["acknowledgement"],
-    post_acknowledgement_removed: ["acknowledgement"],
-  }),
-);
+/**
+ * Fields the server sends as JSON strings, by event; read with Object.hasOwn, so an event named `constructor` finds
+ * nothing. A plain literal (not a Map built by a call) so that a bundle without the event stream can drop it.
+ */
+const ENCODED: Readonly<Record<string, readonly string[]>> = {
+  posted: ["post", "mentions", "followers"],
+  post_edited: ["post"],
+  post_deleted: ["post"],
+  ephemeral_message: ["post"],
+  reaction_added: ["reaction"],
+  reaction_removed: ["reaction"],
+  channel_updated: ["channel"],
+  channel_member_updated: ["channelMember"],
+  update_team: ["team"],
+  delete_team: ["team"],
+  memberrole_updated: ["member"],
+  emoji_added: ["emoji"],
+  preferences_changed: ["preferences"],
+  preferences_deleted: ["preferences"],
+  preference_changed: ["preference"],
+  thread_updated: ["thread"],
+  sidebar_category_updated: ["updatedCategories"],
+  draft_created: ["draft"],
+  draft_updated: ["draft"],
+  draft_deleted: ["draft"],
+  scheduled_post_created: ["scheduledPost"],
+  scheduled_post_updated: ["scheduledPost"],
+  scheduled_post_deleted: ["scheduledPost"],
+  post_acknowledgement_added: ["acknowledgement"],
+  post_acknowledgement_removed: ["acknowledgement"],
+};
 
 /** Decodes the JSON-string fields in place (a field that does not parse is left as the string). */
 export function decodeData(event: string, data: Record<string, unknown>): void {
-  const fields = ENCODED.get(event);
-  if (!fields) return;
+  if (!Object.hasOwn(ENCODED, event)) return;
+  const fields = ENCODED[event];
   for (const field of fields) {
     if (!Object.hasOwn(data, field)) continue;
     const value = data[field];

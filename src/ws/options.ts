@@ -96,14 +96,14 @@ export type ResolvedOptions = {
   >;
 } & Pick<WebSocketOptions, "WebSocket" | "checkpoint">;
 
-const DURATIONS = {
-  initialReconnectDelay: 500,
-  maxReconnectDelay: 30_000,
-  connectTimeout: 30_000,
-  pingInterval: 30_000,
-  pongTimeout: 10_000,
-  actionTimeout: 10_000,
-};
+const DURATIONS = [
+  "initialReconnectDelay",
+  "maxReconnectDelay",
+  "connectTimeout",
+  "pingInterval",
+  "pongTimeout",
+  "actionTimeout",
+] as const;
 
 const OTHERS = [
   "reconnect",
@@ -121,10 +121,10 @@ export const MAX_TIMER = 2 ** 31 - 1;
 
 export function resolveOptions(options: WebSocketOptions): ResolvedOptions {
   for (const key of Object.keys(options)) {
-    if (!Object.hasOwn(DURATIONS, key) && !OTHERS.includes(key))
+    if (!(DURATIONS as readonly string[]).includes(key) && !OTHERS.includes(key))
       throw new UsageError(`matterapi: websocket option ${key} is not an option`);
   }
-  for (const key of [...(Object.keys(DURATIONS) as (keyof typeof DURATIONS)[]), "maxFrameSize"] as const) {
+  for (const key of [...DURATIONS, "maxFrameSize"] as const) {
     const value = options[key];
     if (value !== undefined && (typeof value !== "number" || !(value > 0)))
       throw new UsageError(`matterapi: websocket option ${key} must be a positive number`);
@@ -136,11 +136,17 @@ export function resolveOptions(options: WebSocketOptions): ResolvedOptions {
   ) as ResolvedOptions;
 }
 
-// Not frozen: a frozen prototype's properties could not be overridden by assignment.
+// Not frozen: a frozen prototype's properties could not be overridden by assignment. A plain literal (no spread,
+// which a bundler cannot prove free of side effects) so that a bundle without the event stream can drop it.
 const DEFAULT_OPTIONS: Omit<ResolvedOptions, "WebSocket" | "checkpoint"> = {
-  ...DURATIONS,
+  initialReconnectDelay: 500,
+  maxReconnectDelay: 30_000,
+  connectTimeout: 30_000,
+  pingInterval: 30_000,
+  pongTimeout: 10_000,
+  actionTimeout: 10_000,
   reconnect: true,
-  maxReconnectAttempts: Number.POSITIVE_INFINITY,
+  maxReconnectAttempts: Infinity,
   maxFrameSize: 16 * 1024 * 1024,
   catchUp: false,
   authMode: "auto" as const,

@@ -58,8 +58,8 @@ let server: TestServer;
 let bundle: { code: string; inputs: string[] };
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, "dist/browser.js"))) {
-    throw new Error("dist/browser.js is missing: run `npm run build` first (npm test builds before it tests)");
+  if (!existsSync(join(ROOT, "dist/portable.js"))) {
+    throw new Error("dist/portable.js is missing: run `npm run build` first (npm test builds before it tests)");
   }
   // A project that depends on matterapi, bundled for browsers as a web app's bundler would.
   const app = mkdtempSync(join(tmpdir(), "matterapi-browser-"));
@@ -130,7 +130,7 @@ function browserLikeContext(): Record<string, unknown> {
 
 describe("the browser build", () => {
   it("bundles for browsers without undici, ws or any node: module", () => {
-    expect(bundle.inputs.some((input) => input.includes("dist/browser.js"))).toBe(true);
+    expect(bundle.inputs.some((input) => input.includes("dist/portable.js"))).toBe(true);
     const nodeOnly = bundle.inputs.filter((input) =>
       /node_modules\/(undici|ws|https-proxy-agent)\/|^node:/.test(input),
     );

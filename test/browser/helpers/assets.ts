@@ -11,7 +11,7 @@ import { ROOT } from "../../helpers/spec.js";
 
 export type Assets = (path: string) => TestPage | undefined;
 
-/** As scripts/build.mjs does for dist/browser.js: Node-only imports become their browser twins. */
+/** As a browser bundler does with package.json "imports" (#node-only): Node-only imports become their browser twins. */
 const nodeOnlyForBrowsers: Plugin = {
   name: "node-only-for-browsers",
   setup(b) {
