@@ -1,11 +1,13 @@
-// Builds dist/: type declarations with tsc (they keep the JSDoc), JavaScript with esbuild as one ESM bundle per
+// Builds dist/: type declarations with tsc (they keep the JSDoc) bundled per entry, JavaScript with esbuild as one ESM bundle per
 // entry point, in one build for Node and browsers (see nodeOnlyImport). One bundle loads in a third of the time of
 // ~60 separate modules; the transports become lazy chunks, loaded on the first request.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { bundleDeclarations, packageDeclarationEntries } from "./bundle-declarations.mjs";
 import { restoreReadme } from "./pack-readme.mjs";
 import { writeRequireEntries } from "./package-entries.mjs";
 
@@ -32,13 +34,16 @@ if (process.argv.includes("--prepare") && ["pack", "publish"].includes(process.e
 if (restoreReadme(root)) console.warn("build: put back README.md, left aside by a pack that did not finish");
 rmSync(dist, { recursive: true, force: true });
 
+// Declarations: tsc writes one per source file into a folder of its own; they are bundled into dist/ below.
+const types = mkdtempSync(join(tmpdir(), "matterapi-types-"));
 execFileSync(
   process.execPath,
   // No declaration maps: they point at src/*.ts, which the package does not ship.
-  [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json"), "--declarationMap", "false"],
-  {
-    stdio: "inherit",
-  },
+  [
+    join(root, "node_modules/typescript/bin/tsc"),
+    ...["-p", join(root, "tsconfig.build.json"), "--declarationMap", "false", "--outDir", types],
+  ],
+  { stdio: "inherit" },
 );
 
 await build({
@@ -80,14 +85,22 @@ await build({
   logLevel: "warning",
 });
 
-// The unvalidated functions have the validated ones' declarations, byte for byte: ship them once (600 KB less).
-const unvalidated = join(dist, "generated/functions-unvalidated");
+// The unvalidated functions have the validated ones' declarations, byte for byte: declare them once (the bundle
+// below would otherwise carry both, 360 KB more).
+const unvalidated = join(types, "generated/functions-unvalidated");
 for (const file of readdirSync(unvalidated).filter((name) => name.endsWith(".d.ts"))) {
-  const twin = join(dist, "generated/functions", file);
+  const twin = join(types, "generated/functions", file);
   if (readFileSync(join(unvalidated, file), "utf8") !== readFileSync(twin, "utf8")) {
     throw new Error(`build: ${file} declares other types than its validated twin; keep both`);
   }
   writeFileSync(join(unvalidated, file), `export * from "../functions/${file.replace(/\.d\.ts$/, ".js")}";\n`);
+}
+// One .d.ts per entry of package.json `exports` and a few shared ones in dist/types/, instead of ~350 small files
+// (each a whole disk block once installed): scripts/bundle-declarations.mjs.
+try {
+  await bundleDeclarations({ from: types, to: dist, entries: packageDeclarationEntries(pkg) });
+} finally {
+  rmSync(types, { recursive: true, force: true });
 }
 
 // CommonJS entries (`require("matterapi")`) and the checks that every subpath of package.json `exports` follows
