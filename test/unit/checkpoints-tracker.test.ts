@@ -53,8 +53,13 @@ class GatedStore implements CheckpointStore {
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
+/**
+ * Waits for `condition`, for up to 5 s. Bounded by time, not by turns of the event loop: an idle loop turns a
+ * thousand times before a retry's 4 ms timer is due.
+ */
 async function until(condition: () => boolean) {
-  for (let i = 0; i < 1000 && !condition(); i++) await settle();
+  const end = performance.now() + 5000;
+  while (!condition() && performance.now() < end) await settle();
   if (!condition()) throw new Error("the condition never came true");
 }
 
