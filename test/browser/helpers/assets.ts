@@ -1,9 +1,12 @@
 /**
- * What the browsers load: page-app.ts and worker-app.ts bundled for browsers from the sources (src/core/node-only.ts
- * swapped for its browser twin, as the browser build does), and the pages that load them. The same files are served
- * by the fake server itself (same origin, `pages`) and by a static server of another origin (cross origin).
+ * What the browsers load: page-app.ts and worker-app.ts bundled for browsers with matterapi as published (dist/,
+ * resolved through package.json `exports` and `imports` under the browser condition, as a web app's bundler does:
+ * build first, as `npm test` does), and the pages that load them. The same files are served by the fake server
+ * itself (same origin, `pages`) and by a static server of another origin (cross origin).
  */
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, type Plugin } from "esbuild";
 import type { TestPage } from "../../../src/testing/server.js";
@@ -11,15 +14,23 @@ import { ROOT } from "../../helpers/spec.js";
 
 export type Assets = (path: string) => TestPage | undefined;
 
-/** As a browser bundler does with package.json "imports" (#node-only): Node-only imports become their browser twins. */
-const nodeOnlyForBrowsers: Plugin = {
-  name: "node-only-for-browsers",
-  setup(b) {
-    b.onResolve({ filter: /node-only\.js$/ }, (args) => ({
-      path: join(args.resolveDir, args.path.replace(/\.js$/, ".browser.ts")),
-    }));
-  },
-};
+/** The apps import src/portable.ts (for their types); the bundle gets "matterapi" as an app that installed it. */
+function published(): Plugin {
+  if (!existsSync(join(ROOT, "dist/portable.js"))) {
+    throw new Error("dist/ is missing: run `npm run build` first (npm test builds before it tests)");
+  }
+  const app = mkdtempSync(join(tmpdir(), "matterapi-browser-app-"));
+  mkdirSync(join(app, "node_modules"));
+  symlinkSync(ROOT, join(app, "node_modules/matterapi"), "dir");
+  return {
+    name: "matterapi-as-published",
+    setup(b) {
+      b.onResolve({ filter: /\/src\/portable\.js$/ }, () =>
+        b.resolve("matterapi", { kind: "import-statement", resolveDir: app }),
+      );
+    },
+  };
+}
 
 async function bundle(entry: string): Promise<string> {
   const result = await build({
@@ -29,9 +40,15 @@ async function bundle(entry: string): Promise<string> {
     format: "iife",
     target: "es2022",
     write: false,
+    metafile: true,
     logLevel: "silent",
-    plugins: [nodeOnlyForBrowsers],
+    plugins: [published()],
   });
+  // What the browsers run must be the package, not the sources.
+  const inputs = Object.keys(result.metafile.inputs);
+  if (inputs.some((file) => file.includes("src/core/")) || !inputs.some((file) => file.includes("dist/portable.js"))) {
+    throw new Error(`${entry}: bundled matterapi from the sources, not from dist/`);
+  }
   return result.outputFiles[0].text;
 }
 
