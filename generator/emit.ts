@@ -503,26 +503,32 @@ function emitResponseSchemas(responses: [string, RuntimeNode][]): string {
 }
 
 /**
- * The same schemas (components, then inline responses) as JSON text for the client's endpoint tables, which name
- * their response schemas (core/group-tables.ts parses it on the first use of a group). A string literal costs next
- * to nothing when matterapi is imported; the same schemas as ~350 object literals cost several milliseconds.
+ * The same schemas as JSON text for the client's endpoint tables, which name their response schemas: one string
+ * per schema, parsed when a table that names it is first read (core/group-tables.ts). String literals cost next to
+ * nothing when matterapi is imported; the same schemas as ~350 object literals cost several milliseconds, and one
+ * text of them all took ~10 ms to parse and link on the first use of any group.
  */
 function emitClientSchemas(components: [string, RuntimeNode][], responses: [string, RuntimeNode][]): string {
-  const entries = [...components, ...responses].map(
-    ([name, node]) => `${JSON.stringify(name)}:${JSON.stringify(node)}`,
-  );
+  const record = (nodes: [string, RuntimeNode][]) =>
+    nodes.map(([name, node]) => `  ${name}: ${jsonTemplate(JSON.stringify(node))},`);
   return [
     HEADER,
     '// The runtime schemas of schemas.ts and response-schemas.ts as JSON text, by name; a reference is {"$ref":name}.',
-    `export const clientSchemas: string = ${jsonTemplate(`{\n${entries.join(",\n")}\n}`)};`,
     "",
-    "/** The components' names (matterapi's `schemas`: one getter each). */",
-    `export const componentNames = [${components.map(([name]) => JSON.stringify(name)).join(", ")}] as const;`,
+    "/** The components (matterapi's `schemas`: one getter each). */",
+    "export const componentSchemas = {",
+    ...record(components),
+    "};",
+    "",
+    "/** The inline response schemas, named like their types (GetUsersResponse). */",
+    "export const responseSchemas: Readonly<Record<string, string>> = {",
+    ...record(responses),
+    "};",
     "",
   ].join("\n");
 }
 
-/** JSON text as a template literal (one entry per line, so that a diff of the generated code stays readable). */
+/** Text as a template literal (a diff of the generated code stays readable where a JSON string's escapes would not). */
 function jsonTemplate(json: string): string {
   return `\`${json.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${")}\``;
 }

@@ -1,11 +1,11 @@
 /**
  * The client's endpoint tables, parsed on first use. The generated tables (generated/groups/*.ts) and the schemas
- * they name (generated/client-schemas.ts) are JSON text: a string literal costs next to nothing when matterapi is
- * imported, where the same data as object literals took ~15 ms of every cold start. A group's table is parsed the
- * first time anything reads it (a client's first use of the group); the schemas once, with the first table (or
- * the first read of `schemas`).
+ * they name (generated/client-schemas.ts, one text per schema) are JSON text: a string literal costs next to
+ * nothing when matterapi is imported, where the same data as object literals took ~15 ms of every cold start. A
+ * group's table is parsed the first time anything reads it (a client's first use of the group), with the schemas
+ * it names and those they refer to, each once for the process.
  */
-import { clientSchemas, componentNames } from "../generated/client-schemas.js";
+import { componentSchemas, responseSchemas } from "../generated/client-schemas.js";
 import type { GroupTable } from "./group.js";
 import type { Schema } from "./schema.js";
 
@@ -36,48 +36,53 @@ function parseTable(text: string, group: string): GroupTable {
   return table as GroupTable;
 }
 
+type ComponentName = keyof typeof componentSchemas;
+
 /**
  * matterapi's `schemas`: every component's runtime schema by name (`schemas.User`), the very objects the client
  * validates with. One getter each, so that nothing is parsed before the first read.
  */
-export const schemas = /*#__PURE__*/ lazySchemas(componentNames);
+export const schemas: Readonly<Record<ComponentName, Schema>> = /*#__PURE__*/ lazySchemas();
 
-function lazySchemas<Name extends string>(names: readonly Name[]): Readonly<Record<Name, Schema>> {
-  const out = {} as Record<Name, Schema>;
-  for (const name of names) {
+function lazySchemas(): Readonly<Record<ComponentName, Schema>> {
+  const out = {} as Record<ComponentName, Schema>;
+  for (const name of Object.keys(componentSchemas)) {
     Object.defineProperty(out, name, { enumerable: true, get: () => schemaNamed(name, "schemas") });
   }
   return out;
 }
 
-let parsed: Readonly<Record<string, Schema>> | undefined;
+const parsed = new Map<string, Schema>();
 
-/** A schema of client-schemas.ts by name: one object per name, shared by every table that names it. */
+/**
+ * A schema of client-schemas.ts by name, parsed on first use with each `{ "$ref": name }` in it replaced by that
+ * schema: one object per name, shared by every table and schema that names it.
+ */
 function schemaNamed(name: string, user: string): Schema {
-  parsed ??= parseSchemas(clientSchemas);
-  const schema = parsed[name];
-  if (!schema) throw new Error(`matterapi: ${user} names a response schema ${name} that client-schemas.ts lacks`);
+  const done = parsed.get(name);
+  if (done) return done;
+  const text = Object.hasOwn(componentSchemas, name)
+    ? componentSchemas[name as ComponentName]
+    : Object.hasOwn(responseSchemas, name)
+      ? responseSchemas[name]
+      : undefined;
+  if (text === undefined) throw new Error(`matterapi: ${user} names a schema ${name} that client-schemas.ts lacks`);
+  const schema = JSON.parse(text) as Schema;
+  // Kept before its references are followed, so that a schema that refers back to itself finds itself.
+  parsed.set(name, schema);
+  link(schema, name);
   return schema;
 }
 
-/** Parses the schemas and puts each `{ "$ref": name }` marker's schema in its place. */
-function parseSchemas(text: string): Record<string, Schema> {
-  const named = JSON.parse(text) as Record<string, Schema>;
-  const seen = new WeakSet<object>();
-  const resolve = (node: unknown): unknown => {
-    if (typeof node !== "object" || node === null) return node;
-    const ref = (node as { $ref?: unknown }).$ref;
-    if (typeof ref === "string" && Object.keys(node).length === 1) {
-      const target = named[ref];
-      if (!target) throw new Error(`matterapi: client-schemas.ts refers to a missing schema ${ref}`);
-      return target;
-    }
-    if (seen.has(node)) return node;
-    seen.add(node);
-    const record = node as Record<string, unknown>;
-    for (const key of Object.keys(record)) record[key] = resolve(record[key]);
-    return node;
-  };
-  for (const schema of Object.values(named)) resolve(schema);
-  return named;
+/** Puts each `{ "$ref": name }` marker under `node` in its schema's place. */
+function link(node: unknown, owner: string): void {
+  if (typeof node !== "object" || node === null) return;
+  const record = node as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const child = record[key];
+    if (typeof child !== "object" || child === null) continue;
+    const ref = (child as { $ref?: unknown }).$ref;
+    if (typeof ref === "string" && Object.keys(child).length === 1) record[key] = schemaNamed(ref, owner);
+    else link(child, owner);
+  }
 }
