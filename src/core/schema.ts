@@ -1,7 +1,8 @@
 /**
  * The runtime schema language of src/generated: the validation keywords of OpenAPI 3.0 schemas (a JSON Schema
- * subset with `nullable`). Generated schemas are plain object literals, so importing them costs next to nothing;
- * they are compiled to validators on first use (see validation.ts).
+ * subset with `nullable`). Generated schemas are plain objects (object literals for matterapi/operations and
+ * matterapi/schemas; parsed from JSON text on first use for the client, core/group-tables.ts), compiled to
+ * validators on first use (see validation.ts).
  */
 export interface Schema {
   /** The component's name, on component schemas. */
