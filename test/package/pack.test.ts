@@ -142,6 +142,34 @@ describe("in a project that installed it", () => {
     expect(result.stderr).toBe("");
     expect(result.stdout.trim()).toMatch(/^[a-z0-9]{26} 1$/);
   });
+
+  it("runs the parts that load files of their own: the SyncClient's worker, a group's table, the event stream", async () => {
+    writeFileSync(
+      join(project, "parts.mjs"),
+      `import { AsyncClient, SyncClient } from "matterapi";
+      import { startTestServerInWorker } from "matterapi/testing";
+      const server = await startTestServerInWorker();
+      const auth = { token: server.admin.token };
+      const sd = new SyncClient({ url: server.url, auth });
+      const client = new AsyncClient({ url: server.url, auth });
+      const ws = client.websocket();
+      await ws.connect();
+      const posted = ws.waitFor("posted");
+      const post = await client.posts.createPost({ channel_id: server.channels.general.id, message: "hi" });
+      const event = await posted;
+      console.log(JSON.stringify({
+        me: sd.users.getUser("me").username,
+        teams: sd.teams.getAllTeams().length > 0,
+        post: event.data.post.id === post.id,
+      }));
+      sd.close();
+      await client.close();
+      await server.close();`,
+    );
+    const result = await node(["parts.mjs"]);
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual({ me: "sysadmin", teams: true, post: true });
+  });
 });
 
 describe("package checks", () => {
