@@ -2,11 +2,11 @@
  * The package as users get it: `npm pack` (its real prepack and postpack, run in a copy of the repository so that
  * the checkout's dist/ and README.md are left alone), the tarball installed in an empty project with its
  * dependencies from the registry, then every subpath of `exports` imported and required in fresh node processes,
- * the user README's testing example run, and the tarball checked by `attw` (every resolution profile) and
- * `publint`. Slow (a build and an install): a minute or more.
+ * the user README's testing example run, a TypeScript user's code compiled against the bundled declarations
+ * (strict, skipLibCheck off), and the tarball checked by `attw` (every resolution profile) and `publint`. Slow (a build and an install): a minute or more.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -170,6 +170,61 @@ describe("in a project that installed it", () => {
     expect(result.stderr).toBe("");
     expect(JSON.parse(result.stdout)).toEqual({ me: "sysadmin", teams: true, post: true });
   });
+});
+
+describe("its declarations, for a TypeScript user", () => {
+  const consumer = `import { AsyncClient, schemas, type User } from "matterapi";
+import { createClient } from "matterapi/core";
+import { integrationRouter } from "matterapi/integrations";
+import { getUser, iterUsers } from "matterapi/operations";
+import { getUser as getUserUnchecked } from "matterapi/operations/unvalidated";
+import { validate } from "matterapi/schemas";
+import { createTestServer } from "matterapi/testing";
+
+export async function use(): Promise<string[]> {
+  const server = await createTestServer();
+  const client = new AsyncClient({ url: server.url, auth: { token: server.admin.token } });
+  const me: User = await client.users.getUser("me");
+  const core = createClient({ url: server.url, auth: { token: server.admin.token } });
+  const same: User = await getUser(core, "me");
+  const unchecked: User = await getUserUnchecked(core, "me");
+  for await (const user of iterUsers(core, { per_page: 10 })) user.username.toUpperCase();
+  // @ts-expect-error: no such method
+  client.users.getUserr("me");
+  // @ts-expect-error: getUser takes the client first
+  getUser("me");
+  const issues = await validate(schemas.User, me);
+  void integrationRouter;
+  return [me.id, same.id, unchecked.id, ...issues.map((issue) => issue.path)];
+}
+`;
+
+  // Strict, with skipLibCheck off (every bundled .d.ts is checked), under the two resolutions users have.
+  for (const [name, options, file] of [
+    ["bundler", { module: "preserve", moduleResolution: "bundler" }, "consumer.ts"],
+    ["node16 (ES module)", { module: "node16", moduleResolution: "node16" }, "consumer.mts"],
+  ] as const) {
+    it(`compile with moduleResolution ${name}, strict, skipLibCheck off`, async () => {
+      const folder = join(project, `ts-${options.moduleResolution}`);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, file), consumer);
+      const compilerOptions = {
+        ...options,
+        target: "es2022",
+        lib: ["es2022", "dom"],
+        strict: true,
+        skipLibCheck: false,
+        noEmit: true,
+        // A Node user's @types/node (matterapi/integrations speaks node:http); the repository's copy.
+        typeRoots: [join(repoRoot, "node_modules/@types")],
+        types: ["node"],
+      };
+      writeFileSync(join(folder, "tsconfig.json"), JSON.stringify({ compilerOptions, files: [file] }));
+      const result = await node([bin("typescript", "tsc"), "-p", folder]);
+      expect(result.stdout + result.stderr).toBe("");
+      expect(result.code).toBe(0);
+    });
+  }
 });
 
 describe("package checks", () => {
