@@ -8,12 +8,12 @@
 //
 // From source, "matterapi/..." resolves to the files the package's "browser" exports are built from, with
 // src/core/node-only.ts swapped for its browser twin (as scripts/build.mjs does).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { linkedProject } from "../scripts/pack-copy.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
@@ -115,15 +115,6 @@ export const CASES = [
   },
 ];
 
-/** A throwaway project whose node_modules/matterapi is this repository (the default, dist/). */
-function distProject() {
-  if (!existsSync(join(root, "dist/portable.js"))) throw new Error("dist/ is missing: run `npm run build` first");
-  const app = mkdtempSync(join(tmpdir(), "matterapi-bundle-size-"));
-  mkdirSync(join(app, "node_modules"));
-  symlinkSync(root, join(app, "node_modules/matterapi"), "dir");
-  return app;
-}
-
 /** Bundles one app; resolves to its minified bytes and the inputs esbuild kept (for the tests). */
 export async function bundleApp(code, { dist = false, resolveDir = root } = {}) {
   const result = await build({
@@ -147,7 +138,7 @@ export async function bundleApp(code, { dist = false, resolveDir = root } = {}) 
 const kib = (n) => n / 1024;
 
 async function main() {
-  const app = fromDist ? distProject() : root;
+  const app = fromDist ? linkedProject("matterapi-bundle-size-") : root;
   try {
     const rows = [];
     for (const c of CASES) {

@@ -10,3 +10,4 @@ export interface PackInfo {
 }
 export declare function packCopy(into?: string): Promise<{ tarball: string; copy: string; info: PackInfo }>;
 export declare function installInto(dir: string, specs: string[]): Promise<string>;
+export declare function linkedProject(prefix?: string): string;

@@ -1,6 +1,7 @@
 // `npm pack` of matterapi from a copy of the repository, for the package test and bench/footprint.mjs: the real
 // prepack/postpack (build, README swap) run, but in the copy, so the checkout's dist/ (which other tests and
-// benchmarks read while this runs) and README.md are never touched. node_modules is linked, not copied.
+// benchmarks read while this runs) and README.md are never touched. node_modules is linked, not copied. And, where
+// a pack is not needed, a project that links this repository as its matterapi (linkedProject).
 import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -80,4 +81,19 @@ export async function installInto(dir, specs) {
   writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: "probe", version: "1.0.0", private: true })}\n`);
   await npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock", ...specs], dir);
   return dir;
+}
+
+/**
+ * A throwaway project whose node_modules/matterapi is this repository: "matterapi/..." resolves through package.json
+ * `exports` and `imports` to the built dist/, as in an app that installed it (no pack, no install). Throws when
+ * dist/ is not built.
+ */
+export function linkedProject(prefix = "matterapi-linked-") {
+  if (!existsSync(join(repoRoot, "dist/portable.js"))) {
+    throw new Error("dist/ is missing: run `npm run build` first (npm test builds before it tests)");
+  }
+  const project = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(project, "node_modules"));
+  symlinkSync(repoRoot, join(project, "node_modules/matterapi"), "dir");
+  return project;
 }

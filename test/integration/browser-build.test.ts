@@ -5,15 +5,12 @@
  * require, against the fake server: password login, REST calls, an upload and a download, the event stream with
  * challenge auth, and the errors for what needs Node.
  */
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createContext, runInContext } from "node:vm";
 import { build } from "esbuild";
 import { WebSocket as WhatwgWebSocket } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { linkedProject } from "../../scripts/pack-copy.mjs";
 import { createTestServer, type TestServer } from "../../src/testing/index.js";
-import { ROOT } from "../helpers/spec.js";
 
 /** What the page does; its result is plain data, read back in the test. */
 const PAGE = `
@@ -58,13 +55,8 @@ let server: TestServer;
 let bundle: { code: string; inputs: string[] };
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, "dist/portable.js"))) {
-    throw new Error("dist/portable.js is missing: run `npm run build` first (npm test builds before it tests)");
-  }
   // A project that depends on matterapi, bundled for browsers as a web app's bundler would.
-  const app = mkdtempSync(join(tmpdir(), "matterapi-browser-"));
-  mkdirSync(join(app, "node_modules"));
-  symlinkSync(ROOT, join(app, "node_modules/matterapi"), "dir");
+  const app = linkedProject("matterapi-browser-");
   const result = await build({
     stdin: { contents: PAGE, resolveDir: app, sourcefile: "page.js" },
     bundle: true,

@@ -5,11 +5,10 @@
  * droppable), and the bundles are searched for what must not be in them: other operations' paths, other schemas,
  * the group tables.
  */
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, type Plugin } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { linkedProject } from "../../scripts/pack-copy.mjs";
 import { ROOT } from "../helpers/spec.js";
 
 const ENTRIES: Record<string, string> = {
@@ -32,17 +31,10 @@ const fromSource: Plugin = {
 
 /** A project whose node_modules/matterapi is this repository, as an app that installed it sees it (dist/). */
 let distApp: string | undefined;
-function installedApp(): string {
-  if (!existsSync(join(ROOT, "dist/operations.js"))) {
-    throw new Error("dist/ is missing: run `npm run build` first (npm test builds before it tests)");
-  }
-  if (!distApp) {
-    distApp = mkdtempSync(join(tmpdir(), "matterapi-modular-"));
-    mkdirSync(join(distApp, "node_modules"));
-    symlinkSync(ROOT, join(distApp, "node_modules/matterapi"), "dir");
-  }
+const installedApp = () => {
+  distApp ??= linkedProject("matterapi-modular-");
   return distApp;
-}
+};
 
 type From = "source" | "dist";
 

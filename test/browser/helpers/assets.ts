@@ -4,11 +4,10 @@
  * build first, as `npm test` does), and the pages that load them. The same files are served by the fake server
  * itself (same origin, `pages`) and by a static server of another origin (cross origin).
  */
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, type Plugin } from "esbuild";
+import { linkedProject } from "../../../scripts/pack-copy.mjs";
 import type { TestPage } from "../../../src/testing/server.js";
 import { ROOT } from "../../helpers/spec.js";
 
@@ -16,12 +15,7 @@ export type Assets = (path: string) => TestPage | undefined;
 
 /** The apps import src/portable.ts (for their types); the bundle gets "matterapi" as an app that installed it. */
 function published(): Plugin {
-  if (!existsSync(join(ROOT, "dist/portable.js"))) {
-    throw new Error("dist/ is missing: run `npm run build` first (npm test builds before it tests)");
-  }
-  const app = mkdtempSync(join(tmpdir(), "matterapi-browser-app-"));
-  mkdirSync(join(app, "node_modules"));
-  symlinkSync(ROOT, join(app, "node_modules/matterapi"), "dir");
+  const app = linkedProject("matterapi-browser-app-");
   return {
     name: "matterapi-as-published",
     setup(b) {
